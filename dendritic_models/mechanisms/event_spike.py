@@ -1,0 +1,65 @@
+"""Event-gated dendritic spikes: a threshold event opens rectangular conductance pulses.
+
+Scheme of Dendrify 2.2 (Pagkalos, Chavlis & Poirazi 2023, Nat Commun 14:131, Methods
+"Dendritic spikes"): when the local voltage crosses ``theta`` and the compartment is not
+refractory, a custom event records its time; each channel ``X`` then conducts
+``gbar_X (E_X - v)`` from ``delay_X`` to ``delay_X + dur_X`` after the event. All durations are
+compared with ``t`` in the equations, so they follow any ``dt`` (no conversion to steps).
+Presets with their sources: :func:`dendritic_models.mechanisms.dendritic_na.na_spike` and
+:func:`dendritic_models.mechanisms.calcium.ca_plateau`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from brian2 import Quantity, second
+
+from .base import Mechanism
+
+
+def event_gated_spike(
+    name: str,
+    source: str,
+    theta: Quantity,
+    refractory: Quantity,
+    channels: Mapping[str, Mapping[str, Quantity]],
+) -> Mechanism:
+    """Build an event-gated spike mechanism.
+
+    ``channels`` maps a channel label (``'Na'``) to its ``gbar`` (density or absolute),
+    reversal ``E``, ``delay`` and ``dur``. Declared names: ``theta_<name>``,
+    ``t_ref_<name>``, ``t_<name>`` (time of the last event), per channel ``gbar_X``, ``E_X``,
+    ``delay_X``, ``dur_X`` and the gate ``open_X``; the event is ``<name>`` on each node.
+    """
+    lines = [f"t_{name} : second"]
+    currents = []
+    parameters: dict[str, Quantity] = {f"theta_{name}": theta, f"t_ref_{name}": refractory}
+    for label, spec in channels.items():
+        lines.append(
+            f"open_{label} = int(t - t_{name} >= delay_{label} and "
+            f"t - t_{name} < delay_{label} + dur_{label}) : 1"
+        )
+        currents.append(f"gbar_{label}*open_{label}*(E_{label} - v)")
+        parameters.update(
+            {
+                f"gbar_{label}": spec["gbar"],
+                f"E_{label}": spec["E"],
+                f"delay_{label}": spec["delay"],
+                f"dur_{label}": spec["dur"],
+            }
+        )
+    return Mechanism(
+        name=name,
+        source=source,
+        equations="\n".join(lines),
+        current=" + ".join(currents),
+        parameters=parameters,
+        initial={f"t_{name}": -1e4 * second},
+        events={
+            name: (
+                f"v > theta_{name} and t - t_{name} > t_ref_{name}",
+                f"t_{name} = t",
+            )
+        },
+    )

@@ -1,0 +1,25 @@
+"""Unit checks for user-supplied quantities (Brian2 units everywhere in the public API)."""
+
+from __future__ import annotations
+
+from brian2 import Quantity
+from brian2.units.fundamentalunits import get_dimensions, have_same_dimensions
+
+from .errors import ModelError
+
+
+def require_unit(value: object, unit: Quantity, what: str) -> Quantity:
+    """Return ``value`` if it has the dimensions of ``unit``, else raise :class:`ModelError`."""
+    if not isinstance(value, Quantity) and unit.dim != get_dimensions(1):
+        raise ModelError(f"{what} = {value!r} has no units; expected a quantity in {unit!r}")
+    if not have_same_dimensions(value, unit):
+        raise ModelError(f"{what} = {value!r} has the wrong units; expected {unit!r}")
+    return value
+
+
+def require_positive(value: object, unit: Quantity, what: str) -> Quantity:
+    """Like :func:`require_unit`, and the value must also be strictly positive and finite."""
+    require_unit(value, unit, what)
+    if not float(value / unit) > 0 or float(value / unit) == float("inf"):
+        raise ModelError(f"{what} = {value!r} must be positive and finite")
+    return value
