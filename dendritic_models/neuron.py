@@ -64,7 +64,7 @@ class NeuronModel:
         self.parameters: dict[str, Quantity] = {}
         self.constants: dict[str, Quantity] = {}
         self.initial: dict[str, Quantity] = {}
-        self.events: dict[str, tuple[str, str]] = {}
+        self.triggers: dict[str, str] = {}
         self.durations: dict[str, Quantity] = {}
         self.receptor_targets: dict[tuple[str, str], str] = {}
         lines: list[str] = []
@@ -84,7 +84,7 @@ class NeuronModel:
                 "1 - int(not_refractory)",
                 f"V_reset_{root} + (V_AP_{root} - V_reset_{root})*int(t - lastspike < t_AP_{root})",
             )
-        self.solver_code: str = hines_code(self.tree, clamp)
+        self.solver_code: str = hines_code(self.tree, clamp, self.triggers)
         self.threshold = None if self.spike is None else self._rename(self.spike.threshold, root)
         self.reset = None if self.spike is None else self._rename(self.spike.reset, root)
         self.refractory = None if self.spike is None else f"t_ref_{root}"
@@ -166,11 +166,8 @@ class NeuronModel:
                 self.constants[const] = value
             for var, value in mech.initial.items():
                 self.initial[f"{var}_{n}"] = value
-            for event, (condition, code) in mech.events.items():
-                self.events[f"{event}_{n}"] = (
-                    localise(condition, rename),
-                    localise(code, rename),
-                )
+            for var, condition in mech.triggers.items():
+                self.triggers[rename[var]] = localise(condition, rename)
             if mech.current:
                 implicit.append(f"({mech.current})")
             if mech.explicit_current:
@@ -253,9 +250,8 @@ class NeuronModel:
                 f"\n# threshold: {self.threshold}\n# reset: {self.reset}\n"
                 f"# refractory: {self.refractory}"
             )
-        events = "".join(f"\n# event {k}: {c} -> {code}" for k, (c, code) in self.events.items())
         return (
-            f"{head}\n{self.equations}{spike}{events}\n"
+            f"{head}\n{self.equations}{spike}\n"
             f"# voltage update (run_regularly every dt):\n{self.solver_code}"
         )
 
@@ -281,21 +277,17 @@ class DendriticGroup(NeuronGroup):
                 if isinstance(extra_equations, Equations)
                 else Equations(extra_equations)
             )
-        events = {k: cond for k, (cond, _) in neuron_model.events.items()}
         super().__init__(
             N,
             eqs,
             threshold=neuron_model.threshold,
             reset=neuron_model.reset or None,
             refractory=neuron_model.refractory or False,
-            events=events,
             method=method,
             dt=dt,
             name=name or f"{neuron_model.name}*",
             **kwargs,
         )
-        for event, (_, code) in neuron_model.events.items():
-            self.run_on_event(event, code)
         for var, value in {**neuron_model.parameters, **neuron_model.constants}.items():
             setattr(self, var, value)
         for var, value in neuron_model.initial.items():

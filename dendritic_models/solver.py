@@ -15,14 +15,22 @@ capacitance: their voltage is a temporary of the step.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .tree import Tree
 
 
-def hines_code(tree: Tree, root_clamp: str | None = None) -> str:
+def hines_code(
+    tree: Tree,
+    root_clamp: tuple[str, str] | None = None,
+    triggers: Mapping[str, str] | None = None,
+) -> str:
     """Brian2 abstract code for one backward-Euler step of all node voltages.
 
     ``root_clamp`` is an optional pair of expressions ``(active, value)``; while ``active``
     is 1 the root is held at ``value`` (an ideal clamp; used for the somatic AP waveform).
+    ``triggers`` maps event-time variables to conditions on the new voltages: each is set to
+    ``t`` where its condition holds, without branching.
     """
     kids = tree.node_children()
     lines: list[str] = []
@@ -63,4 +71,7 @@ def hines_code(tree: Tree, root_clamp: str | None = None) -> str:
         v_n = f"hines_v_{n}" if node.is_junction else f"v_{n}"
         v_p = f"hines_v_{p}" if tree.nodes[tree.node_index[p]].is_junction else f"v_{p}"
         lines.append(f"{v_n} = (hines_b_{n} + g_axial_{n}*{v_p})/hines_a_{n}")
+    for k, (var, condition) in enumerate((triggers or {}).items()):
+        comment = "  # 4. stamp the time of dendritic events" if k == 0 else ""
+        lines.append(f"{var} = {var} + (t - {var})*int({condition}){comment}")
     return "\n".join(lines)

@@ -7,11 +7,12 @@ branches (Losonczy & Magee 2006), NMDA-capable synapses everywhere (Jahr & Steve
 and, in L5, a Ca2+ plateau zone at the main apical bifurcation (Larkum, Zhu & Sakmann 1999;
 Schiller et al. 1997). Passive properties: Cm 1 uF/cm^2, Rm 25 kOhm cm^2, Ra 150 Ohm cm
 (Dendrify's defaults; within the range fitted for L5 neurons by Stuart & Spruston 1998,
-J Neurosci 18:3501).
+J Neurosci 18:3501); dendritic Cm and gL are doubled for spines (spine factor 2) except on the L5 apical
+trunk and Ca zone.
 
 Geometry:
 - L2/3 (Larkum, Waters, Sakmann & Helmchen 2007, J Neurosci 27:8999: apical tuft starting
-  ~150-200 um from the soma): soma 20 x 20 um, 3 basal branches 150 x 1 um, apical trunk
+  ~150-200 um from the soma): soma 20 x 20 um, 5 basal branches 150 x 1 um, apical trunk
   120 x 2 um, one oblique 120 x 0.8 um, two tuft branches 150 x 0.8 um.
 - L5 (Larkum et al. 1999: bifurcation ~ 600-700 um from the soma; Hay et al. 2011, PLoS
   Comput Biol 7:e1002107): soma 30 x 30 um, 3 basal branches 200 x 1.2 um, apical trunk
@@ -28,26 +29,28 @@ from .mechanisms import adex, ca_plateau, na_spike
 from .neuron import NeuronModel
 
 PASSIVE = {"Cm": 1 * uF / cm**2, "gL": 1 / (25 * kohm * cm**2), "Ra": 150 * ohm * cm}
+#: dendrites: spines double the membrane (spine factor 2, as cm = 2 uF/cm^2 in Hay et al. 2011)
+DENDRITE = {**PASSIVE, "Cm": 2 * uF / cm**2, "gL": 2 / (25 * kohm * cm**2)}
 
 
 def l23_pyramidal() -> NeuronModel:
-    """An L2/3 pyramidal neuron: soma, 3 basal, trunk, oblique, 2 tuft branches (18 nodes)."""
+    """An L2/3 pyramidal neuron: soma, 5 basal, trunk, oblique, 2 tuft branches (25 nodes)."""
     soma = adex(a=2 * nS, b=40 * pA, tau_w=144 * ms)
     comps = [
         Compartment("soma", "soma", length=20 * um, diameter=20 * um, mechanisms=[soma],
                     **PASSIVE),
         *[
             Compartment(f"basal{i}", "basal", parent="soma", length=150 * um, diameter=1 * um,
-                        n_seg=3, mechanisms=[na_spike()], **PASSIVE)
-            for i in range(3)
+                        n_seg=3, mechanisms=[na_spike()], **DENDRITE)
+            for i in range(5)
         ],
         Compartment("trunk", "apical_trunk", parent="soma", length=120 * um, diameter=2 * um,
-                    n_seg=2, **PASSIVE),
+                    n_seg=2, **DENDRITE),
         Compartment("oblique", "apical_oblique", parent="trunk", length=120 * um,
-                    diameter=0.8 * um, n_seg=2, mechanisms=[na_spike()], **PASSIVE),
+                    diameter=0.8 * um, n_seg=2, mechanisms=[na_spike()], **DENDRITE),
         *[
             Compartment(f"tuft{i}", "apical_tuft", parent="trunk", length=150 * um,
-                        diameter=0.8 * um, n_seg=3, **PASSIVE)
+                        diameter=0.8 * um, n_seg=3, **DENDRITE)
             for i in range(2)
         ],
     ]
@@ -62,20 +65,20 @@ def l5_pyramidal() -> NeuronModel:
                     **PASSIVE),
         *[
             Compartment(f"basal{i}", "basal", parent="soma", length=200 * um,
-                        diameter=1.2 * um, n_seg=2, mechanisms=[na_spike()], **PASSIVE)
+                        diameter=1.2 * um, n_seg=2, mechanisms=[na_spike()], **DENDRITE)
             for i in range(3)
         ],
         Compartment("trunk_prox", "apical_trunk", parent="soma", length=300 * um,
                     diameter=4 * um, n_seg=3, **PASSIVE),
         Compartment("oblique", "apical_oblique", parent="trunk_prox", length=150 * um,
-                    diameter=1 * um, n_seg=2, mechanisms=[na_spike()], **PASSIVE),
+                    diameter=1 * um, n_seg=2, mechanisms=[na_spike()], **DENDRITE),
         Compartment("trunk_dist", "apical_trunk", parent="trunk_prox", length=300 * um,
                     diameter=2.5 * um, n_seg=3, **PASSIVE),
         Compartment("nexus", "apical_tuft", parent="trunk_dist", length=100 * um,
                     diameter=2 * um, mechanisms=[ca_plateau()], **PASSIVE),
         *[
             Compartment(f"tuft{i}", "apical_tuft", parent="nexus", length=200 * um,
-                        diameter=1 * um, n_seg=2, **PASSIVE)
+                        diameter=1 * um, n_seg=2, **DENDRITE)
             for i in range(2)
         ],
     ]

@@ -57,8 +57,10 @@ class Mechanism:
         Group-wide ``(shared, constant)`` values, name -> quantity; not renamed.
     initial:
         Initial values of declared state variables, local name -> quantity.
-    events:
-        Custom Brian2 events, local name -> ``(condition, code run on the event)``.
+    triggers:
+        Event times: local name of a ``second`` variable -> condition (local names). Each
+        step, after the voltage update, the variable is set to ``t`` where its condition
+        holds (a branch-free statement in the solver block, so no extra code objects).
     target:
         The variable a presynaptic spike increments (receptor mechanisms only).
     """
@@ -71,7 +73,7 @@ class Mechanism:
     parameters: Mapping[str, Quantity] = field(default_factory=dict)
     constants: Mapping[str, Quantity] = field(default_factory=dict)
     initial: Mapping[str, Quantity] = field(default_factory=dict)
-    events: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    triggers: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
 
     def with_parameters(self, **values: Quantity) -> Mechanism:

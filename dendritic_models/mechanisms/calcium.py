@@ -20,7 +20,7 @@ from .event_spike import event_gated_spike
 def ca_plateau(
     gbar_Ca: Quantity = 1.5 * mS / cm**2,
     gbar_KCa: Quantity = 1.0 * mS / cm**2,
-    theta: Quantity = -35 * mV,
+    theta: Quantity = -40 * mV,
     dur_Ca: Quantity = 30 * ms,
     dur_KCa: Quantity = 10 * ms,
     refractory: Quantity = 60 * ms,

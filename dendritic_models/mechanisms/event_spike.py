@@ -2,7 +2,7 @@
 
 Scheme of Dendrify 2.2 (Pagkalos, Chavlis & Poirazi 2023, Nat Commun 14:131, Methods
 "Dendritic spikes"): when the local voltage crosses ``theta`` and the compartment is not
-refractory, a custom event records its time; each channel ``X`` then conducts
+refractory, the time of the event is recorded in ``t_<name>``; each channel ``X`` then conducts
 ``gbar_X (E_X - v)`` from ``delay_X`` to ``delay_X + dur_X`` after the event. All durations are
 compared with ``t`` in the equations, so they follow any ``dt`` (no conversion to steps).
 Presets with their sources: :func:`dendritic_models.mechanisms.dendritic_na.na_spike` and
@@ -30,7 +30,7 @@ def event_gated_spike(
     ``channels`` maps a channel label (``'Na'``) to its ``gbar`` (density or absolute),
     reversal ``E``, ``delay`` and ``dur``. Declared names: ``theta_<name>``,
     ``t_ref_<name>``, ``t_<name>`` (time of the last event), per channel ``gbar_X``, ``E_X``,
-    ``delay_X``, ``dur_X`` and the gate ``open_X``; the event is ``<name>`` on each node.
+    ``delay_X``, ``dur_X`` and the gate ``open_X``.
     """
     lines = [f"t_{name} : second"]
     currents = []
@@ -56,10 +56,5 @@ def event_gated_spike(
         current=" + ".join(currents),
         parameters=parameters,
         initial={f"t_{name}": -1e4 * second},
-        events={
-            name: (
-                f"v > theta_{name} and t - t_{name} > t_ref_{name}",
-                f"t_{name} = t",
-            )
-        },
+        triggers={f"t_{name}": f"v > theta_{name} and t - t_{name} > t_ref_{name}"},
     )
