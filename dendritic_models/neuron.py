@@ -160,8 +160,8 @@ class NeuronModel:
             for const, value in mech.constants.items():
                 if const in self.constants and not _same(self.constants[const], value):
                     raise ModelError(
-                        f"{where}: constant {const!r} of {mech.name!r} = {value!r} conflicts "
-                        f"with {self.constants[const]!r} set by another mechanism"
+                        f"{where}: constant {const!r} of {mech.name!r} = {value} conflicts "
+                        f"with {self.constants[const]} set by another mechanism"
                     )
                 self.constants[const] = value
             for var, value in mech.initial.items():
@@ -217,8 +217,8 @@ class NeuronModel:
         bound = shortest / 2
         if float(dt) > float(bound) * (1 + 1e-9):
             raise ModelError(
-                f"dt = {dt!r} is too large for model {self.name!r}: the shortest duration, "
-                f"{name} = {shortest!r}, must span at least 2 steps, so dt <= {bound!r}"
+                f"dt = {dt} is too large for model {self.name!r}: the shortest duration, "
+                f"{name} = {shortest}, must span at least 2 steps, so dt <= {bound}"
             )
 
     def group(
@@ -293,6 +293,10 @@ class DendriticGroup(NeuronGroup):
         for var, value in neuron_model.initial.items():
             setattr(self, var, value)
         neuron_model.check_dt(self.clock.dt)
+        try:  # every expression's units, now rather than at the first run
+            self.equations.check_units(self, run_namespace={})
+        except Exception as err:  # Brian2 raises DimensionMismatchError or KeyError here
+            raise ModelError(f"model {neuron_model.name!r}: {err}") from err
         self.run_regularly(
             neuron_model.solver_code, when="groups", order=self.order + 1, name=f"{self.name}_cable"
         )

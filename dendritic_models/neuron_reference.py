@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from brian2 import Quantity, cm, mV, ms, nA, ohm, uF, um
+from brian2 import Quantity, cm, ms, mV, nA, ohm, uF, um
 from brian2 import siemens as S
 
 from .errors import ModelError

@@ -11,9 +11,9 @@ from .errors import ModelError
 def require_unit(value: object, unit: Quantity, what: str) -> Quantity:
     """Return ``value`` if it has the dimensions of ``unit``, else raise :class:`ModelError`."""
     if not isinstance(value, Quantity) and unit.dim != get_dimensions(1):
-        raise ModelError(f"{what} = {value!r} has no units; expected a quantity in {unit!r}")
+        raise ModelError(f"{what} = {value} has no units; expected a quantity in {unit}")
     if not have_same_dimensions(value, unit):
-        raise ModelError(f"{what} = {value!r} has the wrong units; expected {unit!r}")
+        raise ModelError(f"{what} = {value} has the wrong units; expected {unit}")
     return value
 
 
@@ -21,5 +21,5 @@ def require_positive(value: object, unit: Quantity, what: str) -> Quantity:
     """Like :func:`require_unit`, and the value must also be strictly positive and finite."""
     require_unit(value, unit, what)
     if not float(value / unit) > 0 or float(value / unit) == float("inf"):
-        raise ModelError(f"{what} = {value!r} must be positive and finite")
+        raise ModelError(f"{what} = {value} must be positive and finite")
     return value

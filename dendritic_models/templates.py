@@ -7,8 +7,8 @@ branches (Losonczy & Magee 2006), NMDA-capable synapses everywhere (Jahr & Steve
 and, in L5, a Ca2+ plateau zone at the main apical bifurcation (Larkum, Zhu & Sakmann 1999;
 Schiller et al. 1997). Passive properties: Cm 1 uF/cm^2, Rm 25 kOhm cm^2, Ra 150 Ohm cm
 (Dendrify's defaults; within the range fitted for L5 neurons by Stuart & Spruston 1998,
-J Neurosci 18:3501); dendritic Cm and gL are doubled for spines (spine factor 2) except on the L5 apical
-trunk and Ca zone.
+J Neurosci 18:3501); dendritic Cm and gL are doubled for spines (spine factor 2),
+except on the L5 apical trunk and Ca zone.
 
 Geometry:
 - L2/3 (Larkum, Waters, Sakmann & Helmchen 2007, J Neurosci 27:8999: apical tuft starting
@@ -22,7 +22,7 @@ Geometry:
 
 from __future__ import annotations
 
-from brian2 import cm, kohm, ms, mV, nS, ohm, pA, uF, um
+from brian2 import cm, kohm, ms, nS, ohm, pA, uF, um
 
 from .compartment import Compartment
 from .mechanisms import adex, ca_plateau, na_spike

@@ -88,7 +88,9 @@ def connect(
         if receptor not in RECEPTORS:
             raise ModelError(f"unknown receptor {receptor!r}; valid: {sorted(RECEPTORS)}")
         require_unit(w, siemens, f"weight of {receptor}")
-        lacking = sorted({n.compartment.name for n in nodes if receptor not in n.compartment.receptors})
+        lacking = sorted(
+            {n.compartment.name for n in nodes if receptor not in n.compartment.receptors}
+        )
         if lacking:
             raise ModelError(f"compartment(s) {lacking} carry no {receptor} receptors")
     rng = np.random.default_rng(seed)

@@ -13,11 +13,12 @@
 
 import numpy as np
 import pytest
-from brian2 import Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, mV, ms, nA, nS, um
+from brian2 import Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, ms, mV, nA, nS, um
 
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.templates import l5_pyramidal, l23_pyramidal
 from dendritic_models.wiring import connect
+from protocols import bac_firing
 
 
 def test_bap_amplitude_falls_with_distance_along_trunk():
@@ -86,36 +87,10 @@ def test_nmda_block_abolishes_supralinearity():
     assert between == pytest.approx(1.0, abs=0.2)
 
 
-BAC_DELAYS = np.array([-20.0, -5.0, 2.0, 5.0, 9.0, 20.0])  # AP onset minus distal EPSP onset, ms
-
-
-def _bac_run():
-    """Per neuron: a distal EPSP (tuft, 750 um) at 52 ms and/or a 2 ms somatic pulse."""
-    model = l5_pyramidal()
-    n = len(BAC_DELAYS) + 2  # + AP alone, + EPSP alone
-    group = model.group(n)
-    t_epsp = 52.0
-    ap_neurons = list(range(len(BAC_DELAYS))) + [n - 2]
-    onsets = list(t_epsp - 1 + BAC_DELAYS) + [t_epsp]  # AP peaks ~1 ms after pulse onset
-    gen, pulse = current_pulses(group, "soma", ap_neurons, np.array(onsets) * ms, 2 * nA, 2 * ms)
-    distal = [k for k in range(n) if k != n - 2]
-    src = SpikeGeneratorGroup(n, distal, np.full(len(distal), t_epsp) * ms)
-    syn, _ = connect(src, group, "tuft0", {"AMPA": 20 * nS}, i=distal, j=distal, x=50 * um)
-    mon = StateMonitor(group, "v_nexus", record=True)
-    spikes = SpikeMonitor(group)
-    Network(group, gen, pulse, src, syn, mon, spikes).run(130 * ms)
-    plateau = group.t_caspike_nexus[:] > 0 * ms
-    return plateau, spikes.count[:], mon.v_nexus.max(axis=1) / mV
-
-
 def test_bac_firing_needs_coincidence():
-    plateau, counts, nexus_peak = _bac_run()
-    ap_alone, epsp_alone = -2, -1
-    assert not plateau[ap_alone] and counts[ap_alone] == 1
-    assert not plateau[epsp_alone] and counts[epsp_alone] == 0
-    inside = (BAC_DELAYS > 0) & (BAC_DELAYS < 10)
-    assert np.all(plateau[: len(BAC_DELAYS)] == inside)
-    # the plateau drives a somatic burst of >= 3 spikes (Larkum 1999, Fig. 1c: 2-4 spikes)
-    assert np.all(counts[: len(BAC_DELAYS)][inside] >= 3)
-    assert np.all(counts[: len(BAC_DELAYS)][~inside] == 1)
-    assert np.all(nexus_peak[: len(BAC_DELAYS)][inside] > 0)
+    """Every finding of the replay (AP alone, EPSP alone, window, burst) holds."""
+    delays = bac_firing.DELAYS_QUICK
+    data = bac_firing.simulate(delays)
+    for finding in bac_firing.findings(delays, data):
+        assert finding["reproduced"], finding
+    assert np.all(data["v_nexus"][: len(delays)][(delays > 0) & (delays < 10)].max(axis=1) > 0)

@@ -11,7 +11,7 @@ floating-point differences are expected).
 
 import numpy as np
 import pytest
-from brian2 import Network, StateMonitor, cm, mV, ms, nA, ohm, pA, uF, um, uS
+from brian2 import Network, StateMonitor, cm, ms, mV, nA, ohm, pA, uF, um, uS
 
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.cable import attenuation, input_resistance

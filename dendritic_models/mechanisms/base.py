@@ -28,7 +28,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from brian2 import Quantity
+from brian2 import Quantity, metre
+from brian2.units.fundamentalunits import have_same_dimensions
 from brian2.utils.stringtools import word_substitute
 
 from ..errors import ModelError
@@ -77,13 +78,23 @@ class Mechanism:
     target: str | None = None
 
     def with_parameters(self, **values: Quantity) -> Mechanism:
-        """A copy with some parameter defaults replaced (units are checked at build time)."""
+        """A copy with some parameter defaults replaced; each keeps its default's units
+        (or swaps between an absolute value and its per-area density)."""
         unknown = set(values) - set(self.parameters)
         if unknown:
             raise ModelError(
                 f"mechanism {self.name!r} has no parameter(s) {sorted(unknown)}; "
                 f"its parameters are {sorted(self.parameters)}"
             )
+        for par, value in values.items():
+            default = self.parameters[par]
+            if not any(
+                have_same_dimensions(value, default * scale) for scale in (1, metre**2, metre**-2)
+            ):
+                raise ModelError(
+                    f"mechanism {self.name!r}: {par} = {value} has the wrong units "
+                    f"(default {default})"
+                )
         return replace(self, parameters={**self.parameters, **values})
 
     def declared_names(self) -> set[str]:

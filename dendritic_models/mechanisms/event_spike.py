@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brian2 import Quantity, second
+from brian2 import Quantity, metre, mV, second, siemens
+from brian2.units.fundamentalunits import have_same_dimensions
 
+from ..errors import ModelError
+from ..quantities import require_unit
 from .base import Mechanism
 
 
@@ -32,10 +35,21 @@ def event_gated_spike(
     ``t_ref_<name>``, ``t_<name>`` (time of the last event), per channel ``gbar_X``, ``E_X``,
     ``delay_X``, ``dur_X`` and the gate ``open_X``.
     """
+    require_unit(theta, mV, f"{name}: theta")
+    require_unit(refractory, second, f"{name}: refractory")
     lines = [f"t_{name} : second"]
     currents = []
     parameters: dict[str, Quantity] = {f"theta_{name}": theta, f"t_ref_{name}": refractory}
     for label, spec in channels.items():
+        gbar = spec["gbar"]
+        density = siemens / metre**2
+        if not (have_same_dimensions(gbar, siemens) or have_same_dimensions(gbar, density)):
+            raise ModelError(
+                f"{name}: gbar_{label} = {gbar} must be a conductance (S) or density (S/m^2)"
+            )
+        require_unit(spec["E"], mV, f"{name}: E_{label}")
+        require_unit(spec["delay"], second, f"{name}: delay_{label}")
+        require_unit(spec["dur"], second, f"{name}: dur_{label}")
         lines.append(
             f"open_{label} = int(t - t_{name} >= delay_{label} and "
             f"t - t_{name} < delay_{label} + dur_{label}) : 1"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brian2 import Quantity, mV, ms, nS, pA
+from brian2 import Quantity, ms, mV, nS, pA
 
 from .base import Mechanism
 

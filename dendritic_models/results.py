@@ -1,0 +1,45 @@
+"""Results are data first: arrays plus a provenance JSON, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import brian2
+import numpy as np
+
+
+def provenance(**extra: Any) -> dict[str, Any]:
+    """Package, Brian2, numpy and Python versions, plus the caller's entries."""
+    from . import __version__
+
+    return {
+        "dendritic_models": __version__,
+        "brian2": brian2.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        **extra,
+    }
+
+
+def write_json(path: str | Path, data: dict[str, Any]) -> Path:
+    """Write JSON atomically (temporary file + rename): a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh, indent=2, default=_plain)
+    os.replace(tmp, path)
+    return path
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)

@@ -1,0 +1,1 @@
+"""Paradigm replays: one experiment per module, readable like a methods section."""

@@ -1,0 +1,70 @@
+"""Run a small tree carrying every mechanism type on one Brian2 target; print JSON.
+
+Used by test_targets.py in a fresh process per target. The tree: AdEx soma (AP clamp),
+a basal branch with Na spikes (2 segments), a trunk and a tuft with the Ca plateau zone;
+AMPA/NMDA/GABA-A synapses from 40 inputs with fixed pseudo-random spike times (seed 7).
+"""
+
+import json
+import sys
+import tempfile
+
+import numpy as np
+from brian2 import (
+    Network,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    ms,
+    nS,
+    prefs,
+    set_device,
+    um,
+)
+
+from dendritic_models import Compartment, NeuronModel
+from dendritic_models.mechanisms import adex, ca_plateau, na_spike
+from dendritic_models.wiring import connect
+
+
+def main(target: str) -> None:
+    if target == "cpp_standalone":
+        set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="dm_standalone_"))
+    else:
+        prefs.codegen.target = target
+    model = NeuronModel(
+        [
+            Compartment("soma", "soma", length=20 * um, diameter=20 * um, mechanisms=[adex()]),
+            Compartment("basal", "basal", parent="soma", length=150 * um, diameter=1 * um,
+                        n_seg=2, mechanisms=[na_spike()]),
+            Compartment("trunk", "apical_trunk", parent="soma", length=300 * um,
+                        diameter=3 * um),
+            Compartment("tuft", "apical_tuft", parent="trunk", length=100 * um,
+                        diameter=2 * um, mechanisms=[ca_plateau()]),
+        ],
+        name="small",
+    )
+    group = model.group(4)
+    rng = np.random.default_rng(7)
+    n_inputs, n_spikes = 40, 400
+    src = SpikeGeneratorGroup(
+        n_inputs, rng.integers(0, n_inputs, n_spikes),
+        np.round(rng.uniform(0, 290, n_spikes), 1) * ms,
+    )
+    pairs = [(i, j) for i in range(n_inputs) for j in range(4)]
+    i, j = np.array(pairs).T
+    exc_b, _ = connect(src, group, "basal", {"AMPA": 1 * nS, "NMDA": 1.5 * nS}, i=i, j=j, seed=3)
+    exc_t, _ = connect(src, group, "tuft", {"AMPA": 0.8 * nS, "NMDA": 0.8 * nS}, i=i, j=j,
+                       seed=4)
+    inh, _ = connect(src, group, "soma", {"GABA_A": 0.3 * nS}, i=i[::3], j=j[::3], seed=5)
+    spikes = SpikeMonitor(group)
+    Network(group, src, exc_b, exc_t, inh, spikes).run(300 * ms)
+    print(json.dumps({
+        "spike_i": spikes.i[:].tolist(),
+        "spike_t": (spikes.t / ms).tolist(),
+        "t_dspike": (group.t_dspike_basal_1[:] / ms).tolist(),
+        "t_caspike": (group.t_caspike_tuft[:] / ms).tolist(),
+    }))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
