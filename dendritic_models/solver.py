@@ -44,7 +44,7 @@ def hines_code(
             # zero, written as a per-neuron value (Brian2 orders scalar before vector writes)
             lines.append(f"hines_b_{n} = 0*g_axial_{n}*v_{node.parent}")
         else:
-            lines.append(f"hines_a_{n} = C_{n}/dt + G_m_{n} + {' + '.join(couplings)}")
+            lines.append(" + ".join([f"hines_a_{n} = C_{n}/dt + G_m_{n}", *couplings]))
             lines.append(
                 f"hines_b_{n} = C_{n}/dt*v_{n} + I_m_{n} + G_m_{n}*v_{n} + I_explicit_{n}"
             )

@@ -117,3 +117,29 @@ def test_neuron_reference_rejects_active_trees():
 
     with pytest.raises(ValueError, match="passive"):
         simulate(l23_pyramidal(), 1 * ms, 0.1 * ms, {"soma": 0 * nA}, ["soma"])
+
+
+@pytest.mark.parametrize(
+    ("name", "tip"), [("l23_pyramidal", "tuft1_2"), ("l5_pyramidal", "tuft1_1")]
+)
+def test_templates_passive_trees_match_neuron(name, tip):
+    """Each template's own geometry and segmentation (mechanisms removed), dt 0.1 ms."""
+    pytest.importorskip("neuron")
+    from dataclasses import replace
+
+    from dendritic_models.templates import TEMPLATES
+
+    template = TEMPLATES[name]()
+    model = NeuronModel(
+        [replace(c, mechanisms=()) for c in template.tree.compartments.values()], name=name
+    )
+    nodes = ["soma", "basal0_1", tip]
+    _, v_ref = simulate(model, 60 * ms, 0.1 * ms, {tip: 100 * pA, "soma": -30 * pA}, nodes)
+    group = model.group(1)
+    setattr(group, f"I_ext_{tip}", 100 * pA)
+    group.I_ext_soma = -30 * pA
+    mon = StateMonitor(group, [f"v_{n}" for n in nodes], record=0, when="end")
+    Network(group, mon).run(60 * ms)
+    for node in nodes:
+        ours = getattr(mon, f"v_{node}")[0] / mV + 70
+        np.testing.assert_allclose(ours, v_ref[node][1:] + 70, rtol=1e-3, atol=1e-6)
