@@ -13,7 +13,18 @@
 
 import numpy as np
 import pytest
-from brian2 import Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, ms, mV, nA, nS, um
+from brian2 import (
+    Network,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    defaultclock,
+    ms,
+    mV,
+    nA,
+    nS,
+    um,
+)
 
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.templates import l5_pyramidal, l23_pyramidal
@@ -94,3 +105,37 @@ def test_bac_firing_needs_coincidence():
     for finding in bac_firing.findings(delays, data):
         assert finding["reproduced"], finding
     assert np.all(data["v_nexus"][: len(delays)][(delays > 0) & (delays < 10)].max(axis=1) > 0)
+
+
+def _oblique_input_output(gbar_na_scale: float):
+    """Somatic EPSP max dV/dt and dendritic-spike flag vs synchronous inputs on the oblique."""
+    model = l23_pyramidal()
+    counts = np.arange(2, 22, 2)
+    group = model.group(len(counts))
+    group.APV = 1.0  # isolate the Na spike from NMDA, as with APV in Losonczy & Magee 2006
+    for var in ("gbar_Na_oblique_0", "gbar_Na_oblique_1", "gbar_K_oblique_0", "gbar_K_oblique_1"):
+        setattr(group, var, getattr(group, var)[:] * gbar_na_scale)
+    src = SpikeGeneratorGroup(1, [0], [20] * ms)
+    i = np.zeros(counts.sum(), int)
+    j = np.repeat(np.arange(len(counts)), counts)
+    syn, _ = connect(src, group, "oblique", {"AMPA": 0.5 * nS}, i=i, j=j, x=100 * um)
+    mon = StateMonitor(group, "v_soma", record=True)
+    Network(group, src, syn, mon).run(60 * ms)
+    rate_of_rise = np.diff(mon.v_soma / mV, axis=1).max(axis=1) / float(defaultclock.dt / ms)
+    return counts, rate_of_rise, group.t_dspike_oblique_1[:] > 0 * ms
+
+
+def test_oblique_dendritic_spike_is_all_or_none():
+    """Losonczy & Magee 2006 (Neuron 50:291, Figs. 1-2): synchronous input to an oblique
+    branch evokes an all-or-none dendritic Na spike, detected at the soma as a step in the
+    EPSP's maximal rate of rise (dV/dt); without dendritic Na/K channels there is no step."""
+    counts, dvdt, fired = _oblique_input_output(1.0)
+    assert fired.any() and not fired.all()
+    first = int(np.argmax(fired))
+    assert np.all(fired[first:])  # all-or-none above threshold
+    steps = np.diff(dvdt)
+    below = np.median(steps[: first - 1])
+    assert steps[first - 1] > 2 * below, f"dV/dt step {steps[first - 1]:.2f} vs {below:.2f} V/s"
+    _, passive_dvdt, _ = _oblique_input_output(0.0)
+    assert np.all(np.diff(passive_dvdt) < 2 * below)
+    assert dvdt[first] > 1.2 * passive_dvdt[first]
