@@ -63,7 +63,7 @@ class NeuronModel:
         self.spike: SomaticSpike | None = self._somatic_spike()
         self.parameters: dict[str, Quantity] = {}
         self.constants: dict[str, Quantity] = {}
-        self.initial: dict[str, Quantity] = {}
+        self.initial: dict[str, Quantity | str] = {}
         self.triggers: dict[str, str] = {}
         self.durations: dict[str, Quantity] = {}
         self.receptor_targets: dict[tuple[str, str], str] = {}
@@ -165,6 +165,8 @@ class NeuronModel:
                     )
                 self.constants[const] = value
             for var, value in mech.initial.items():
+                if isinstance(value, str):
+                    value = localise(value, rename)
                 self.initial[f"{var}_{n}"] = value
             for var, condition in mech.triggers.items():
                 self.triggers[rename[var]] = localise(condition, rename)

@@ -4,12 +4,15 @@ Source: Larkum, Zhu & Sakmann 1999, Nature 398:338 (Figs. 1-4). In L5 pyramidal 
 distal (tuft) EPSP alone and a somatic AP alone each fail to evoke the Ca2+ plateau of the
 distal initiation zone; an AP that backpropagates while the distal EPSP is under way evokes
 the plateau, which returns to the soma as a burst of 2-4 APs ("BAC firing"). Outside a
-window of a few ms the effect is lost.
+window of a few ms the effect is lost. Timing as in the BAC protocol of Hay, Hill, Schürmann,
+Markram & Segev 2011 (PLoS Comput Biol 7:e1002107; ModelDB 139653, BAC_firing.hoc): somatic
+pulse 1.5 nA x 5 ms, distal EPSP-shaped current (rise 0.5 ms, decay 5 ms) starting 5 ms after
+the pulse onset, i.e. arriving a few ms after the AP.
 
 Methods (replayed on :func:`dendritic_models.templates.l5_pyramidal`, one neuron per
 condition, all in one group):
 1. Rest 50 ms.
-2. Distal EPSP at ``t_epsp`` = 52 ms: one AMPA conductance event of 20 nS on ``tuft0`` at
+2. Distal EPSP at ``t_epsp`` = 52 ms: one AMPA conductance event of 15 nS on ``tuft0`` at
    50 um from its start (750 um from the soma), standing for Larkum's EPSP-shaped current
    injection at the distal pipette (fast, no NMDA tail).
 3. Somatic AP: a 2 nA, 2 ms current pulse starting at ``t_epsp + delay - 1 ms`` (the AP
@@ -49,11 +52,14 @@ from dendritic_models.wiring import connect
 
 T_EPSP = 52.0  # ms
 DURATION = 130.0  # ms
-DELAYS_FULL = np.array([-30.0, -20.0, -10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 7.0, 9.0, 12.0, 20.0])
-DELAYS_QUICK = np.array([-20.0, -5.0, 2.0, 5.0, 9.0, 20.0])
-#: Larkum 1999: the plateau needs the AP within a few ms of the distal input; in this
-#: model the window is AP 1-9 ms after the EPSP onset (measured; see findings)
-WINDOW = (0.0, 10.0)
+DELAYS_FULL = np.array(
+    [-30.0, -20.0, -15.0, -10.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0]
+)
+DELAYS_QUICK = np.array([-15.0, -3.0, -1.0, 3.0, 15.0])
+#: EPSP 1-3 ms after the AP (Hay et al. 2011's protocol) and 3 ms before it: coincident
+COINCIDENT = (-3.0, -1.0, 3.0)
+#: 15 ms or more apart: outside the "few ms" window of Larkum et al. 1999
+APART = 15.0
 
 
 def simulate(delays: np.ndarray) -> dict[str, np.ndarray]:
@@ -66,7 +72,7 @@ def simulate(delays: np.ndarray) -> dict[str, np.ndarray]:
     gen, pulse = current_pulses(group, "soma", ap_neurons, onsets, 2 * nA, 2 * ms)
     distal = [k for k in range(n) if k != n - 2]
     src = SpikeGeneratorGroup(n, distal, np.full(len(distal), T_EPSP) * ms)
-    syn, _ = connect(src, group, "tuft0", {"AMPA": 20 * nS}, i=distal, j=distal, x=50 * um)
+    syn, _ = connect(src, group, "tuft0", {"AMPA": 15 * nS}, i=distal, j=distal, x=50 * um)
     traces = StateMonitor(group, ["v_soma", "v_nexus"], record=True, dt=0.2 * ms)
     spikes = SpikeMonitor(group)
     Network(group, gen, pulse, src, syn, traces, spikes).run(DURATION * ms)
@@ -85,7 +91,9 @@ def findings(delays: np.ndarray, data: dict[str, np.ndarray]) -> list[dict]:
     n = len(delays)
     plateau = data["t_plateau"] > 0
     counts = np.bincount(data["spike_i"], minlength=n + 2)
-    inside = (delays > WINDOW[0]) & (delays < WINDOW[1])
+    coincident = np.isin(delays, COINCIDENT)
+    apart = np.abs(delays) >= APART
+    fired = delays[plateau[:n]]
     return [
         {
             "name": "AP alone: no plateau, one spike",
@@ -100,18 +108,30 @@ def findings(delays: np.ndarray, data: dict[str, np.ndarray]) -> list[dict]:
             "reproduced": bool(not plateau[n + 1] and counts[n + 1] == 0),
         },
         {
-            "name": "plateau only for APs shortly after the EPSP onset",
-            "value": {"delays_ms": delays, "plateau": plateau[:n]},
-            "target": f"plateau iff {WINDOW[0]} < delay < {WINDOW[1]} ms",
-            "reproduced": bool(np.all(plateau[:n] == inside)),
+            "name": "AP and EPSP within a few ms: plateau and a burst (Larkum 1999: 2-4 spikes)",
+            "value": {"delays_ms": delays[coincident], "plateau": plateau[:n][coincident],
+                      "spikes": counts[:n][coincident]},
+            "target": f"plateau and >= 3 spikes at delays {COINCIDENT} ms",
+            "reproduced": bool(
+                coincident.any()
+                and np.all(plateau[:n][coincident])
+                and np.all(counts[:n][coincident] >= 3)
+            ),
         },
         {
-            "name": "the plateau drives a somatic burst (Larkum 1999: 2-4 spikes)",
-            "value": {"spikes_inside": counts[:n][inside], "spikes_outside": counts[:n][~inside]},
-            "target": ">= 3 spikes inside the window, 1 outside",
+            "name": "outside the window: no plateau, one spike",
+            "value": {"delays_ms": delays[apart], "plateau": plateau[:n][apart],
+                      "spikes": counts[:n][apart]},
+            "target": f"no plateau and 1 spike for |delay| >= {APART} ms",
             "reproduced": bool(
-                np.all(counts[:n][inside] >= 3) and np.all(counts[:n][~inside] == 1)
+                apart.any() and not plateau[:n][apart].any() and np.all(counts[:n][apart] == 1)
             ),
+        },
+        {
+            "name": "measured window (AP minus EPSP onset, ms)",
+            "value": [float(fired.min()), float(fired.max())] if fired.size else None,
+            "target": "a few ms around coincidence (Larkum 1999)",
+            "reproduced": bool(fired.size and fired.max() - fired.min() < 2 * APART),
         },
     ]
 
@@ -123,7 +143,7 @@ def figure(delays: np.ndarray, data: dict[str, np.ndarray], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     n = len(delays)
-    best = int(np.flatnonzero((delays > WINDOW[0]) & (delays < WINDOW[1]))[0])
+    best = int(np.flatnonzero(np.isin(delays, COINCIDENT))[0])
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
     for ax, k, title in zip(
         axes, [n, n + 1, best], ["AP alone", "distal EPSP alone", f"AP {delays[best]:+g} ms"],
@@ -144,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m protocols.bac_firing", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--quick", action="store_true", help="6 delays instead of 12")
+    parser.add_argument("--quick", action="store_true", help="5 delays instead of 15")
     parser.add_argument("--target", default="numpy",
                         choices=["numpy", "cython", "cpp_standalone"])
     parser.add_argument("--out", required=True, type=Path)

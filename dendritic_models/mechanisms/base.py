@@ -57,7 +57,8 @@ class Mechanism:
     constants:
         Group-wide ``(shared, constant)`` values, name -> quantity; not renamed.
     initial:
-        Initial values of declared state variables, local name -> quantity.
+        Initial values of declared state variables, local name -> quantity, or an
+        expression in local names (e.g. ``'EL'``).
     triggers:
         Event times: local name of a ``second`` variable -> condition (local names). Each
         step, after the voltage update, the variable is set to ``t`` where its condition
@@ -73,7 +74,7 @@ class Mechanism:
     explicit_current: str = ""
     parameters: Mapping[str, Quantity] = field(default_factory=dict)
     constants: Mapping[str, Quantity] = field(default_factory=dict)
-    initial: Mapping[str, Quantity] = field(default_factory=dict)
+    initial: Mapping[str, Quantity | str] = field(default_factory=dict)
     triggers: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
 

@@ -27,6 +27,7 @@ def event_gated_spike(
     theta: Quantity,
     refractory: Quantity,
     channels: Mapping[str, Mapping[str, Quantity]],
+    tau_activation: Quantity | None = None,
 ) -> Mechanism:
     """Build an event-gated spike mechanism.
 
@@ -34,12 +35,23 @@ def event_gated_spike(
     reversal ``E``, ``delay`` and ``dur``. Declared names: ``theta_<name>``,
     ``t_ref_<name>``, ``t_<name>`` (time of the last event), per channel ``gbar_X``, ``E_X``,
     ``delay_X``, ``dur_X`` and the gate ``open_X``.
+
+    With ``tau_activation`` the event is triggered by the channel's activation ``u_<name>``,
+    a first-order low-pass of ``v`` with that time constant (activation kinetics of the
+    channel), instead of by ``v`` itself.
     """
     require_unit(theta, mV, f"{name}: theta")
     require_unit(refractory, second, f"{name}: refractory")
     lines = [f"t_{name} : second"]
+    trigger_on = "v"
+    if tau_activation is not None:
+        require_unit(tau_activation, second, f"{name}: tau_activation")
+        lines.append(f"du_{name}/dt = (v - u_{name})/tau_u_{name} : volt")
+        trigger_on = f"u_{name}"
     currents = []
     parameters: dict[str, Quantity] = {f"theta_{name}": theta, f"t_ref_{name}": refractory}
+    if tau_activation is not None:
+        parameters[f"tau_u_{name}"] = tau_activation
     for label, spec in channels.items():
         gbar = spec["gbar"]
         density = siemens / metre**2
@@ -69,6 +81,7 @@ def event_gated_spike(
         equations="\n".join(lines),
         current=" + ".join(currents),
         parameters=parameters,
-        initial={f"t_{name}": -1e4 * second},
-        triggers={f"t_{name}": f"v > theta_{name} and t - t_{name} > t_ref_{name}"},
+        initial={f"t_{name}": -1e4 * second}
+        | ({} if tau_activation is None else {f"u_{name}": "EL"}),
+        triggers={f"t_{name}": f"{trigger_on} > theta_{name} and t - t_{name} > t_ref_{name}"},
     )
