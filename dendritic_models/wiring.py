@@ -135,7 +135,7 @@ def connect(
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
                    delay=delay, name=name or "synapses*")
     syn.connect(i=i, j=j)
-    # Brian2 orders synapses by (pre, post) creation order; keep our arrays in that order
+    # connect(i=, j=) creates the synapses in the order given, so our arrays index them
     syn.node_index = np.array([node_names.index(n) for n in node])
     syn.distance = distance * um
     for r, w in weights.items():
