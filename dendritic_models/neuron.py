@@ -19,22 +19,18 @@ from collections.abc import Sequence
 import sympy
 from brian2 import Equations, NeuronGroup, Quantity, amp, farad, metre, siemens
 from brian2.parsing.sympytools import str_to_sympy, sympy_to_str
-from brian2.units.fundamentalunits import get_dimensions, get_unit, have_same_dimensions
+from brian2.units.fundamentalunits import have_same_dimensions
 
 from .compartment import Compartment
 from .errors import ModelError
 from .mechanisms.base import Mechanism, localise
 from .mechanisms.receptors import RECEPTORS
 from .mechanisms.somatic_spike import SomaticSpike
+from .quantities import unit_string
 from .solver import hines_code
 from .tree import Node, Tree
 
 NODE_NAMES = ("v", "C", "gL", "EL", "I_ext")
-
-
-def _unit_string(value: object) -> str:
-    dim = get_dimensions(value)
-    return "1" if dim.is_dimensionless else repr(get_unit(dim))
 
 
 def _scaled(value: Quantity, node: Node) -> Quantity:
@@ -75,7 +71,7 @@ class NeuronModel:
                 lines.append(f"g_axial_{node.name} : siemens (constant)")
                 self.parameters[f"g_axial_{node.name}"] = node.g_axial
         for const, value in self.constants.items():
-            lines.append(f"{const} : {_unit_string(value)} (shared, constant)")
+            lines.append(f"{const} : {unit_string(value)} (shared, constant)")
         self.equations: Equations = Equations("\n".join(lines))
         root = self.tree.nodes[0].name
         clamp = None
@@ -154,7 +150,7 @@ class NeuronModel:
             for par, value in mech.parameters.items():
                 scaled = _scaled(value, node)
                 self.parameters[f"{par}_{n}"] = scaled
-                lines.append(f"{par}_{n} : {_unit_string(scaled)} (constant)")
+                lines.append(f"{par}_{n} : {unit_string(scaled)} (constant)")
                 if par.startswith("dur_") or par == "t_AP":
                     self.durations[f"{par}_{n}"] = value
             for const, value in mech.constants.items():

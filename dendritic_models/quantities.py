@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brian2 import Quantity
-from brian2.units.fundamentalunits import get_dimensions, have_same_dimensions
+from brian2.units.fundamentalunits import get_dimensions, get_unit, have_same_dimensions
 
 from .errors import ModelError
 
@@ -23,3 +23,9 @@ def require_positive(value: object, unit: Quantity, what: str) -> Quantity:
     if not float(value / unit) > 0 or float(value / unit) == float("inf"):
         raise ModelError(f"{what} = {value} must be positive and finite")
     return value
+
+
+def unit_string(value: object) -> str:
+    """The Brian2 equation unit of a value (``'1'`` if dimensionless)."""
+    dim = get_dimensions(value)
+    return "1" if dim.is_dimensionless else repr(get_unit(dim))

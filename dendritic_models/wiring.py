@@ -18,7 +18,8 @@ from brian2 import Quantity, Synapses, ms, siemens, um
 from .errors import ModelError
 from .mechanisms.receptors import RECEPTORS, peak_factor
 from .neuron import DendriticGroup
-from .quantities import require_unit
+from .quantities import require_unit, unit_string
+from .rules.base import Rule
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def connect(
     j: np.ndarray,
     x: Quantity | None = None,
     delay: Quantity = 0 * ms,
+    rule: Rule | None = None,
+    w: float = 1.0,
     seed: int | None = None,
     name: str | None = None,
 ) -> tuple[Synapses, Layout]:
@@ -70,9 +73,11 @@ def connect(
     weights: receptor name -> peak conductance per spike (``{'AMPA': 0.5*nS, 'NMDA': ...}``);
         each receptor must exist on every targeted compartment.
     x: distance of each synapse from its branch's proximal end; uniform random if None.
+    rule: a plasticity rule (:mod:`dendritic_models.rules`) acting on the efficacy ``w``.
+    w: initial efficacy; each spike increments a receptor by ``w * weights[receptor]``.
     seed: seed of the placement's random generator.
 
-    Returns the Brian2 ``Synapses`` (per-synapse weights ``w_<receptor>``, ``distance``) and
+    Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``) and
     the :class:`Layout`.
     """
     model = getattr(target, "neuron_model", None)
@@ -84,10 +89,10 @@ def connect(
     if len(j) and (j.min() < 0 or j.max() >= target.N):
         raise ModelError(f"postsynaptic indices must lie in [0, {target.N})")
     nodes = model.nodes(where)
-    for receptor, w in weights.items():
+    for receptor, weight in weights.items():
         if receptor not in RECEPTORS:
             raise ModelError(f"unknown receptor {receptor!r}; valid: {sorted(RECEPTORS)}")
-        require_unit(w, siemens, f"weight of {receptor}")
+        require_unit(weight, siemens, f"weight of {receptor}")
         lacking = sorted(
             {n.compartment.name for n in nodes if receptor not in n.compartment.receptors}
         )
@@ -122,7 +127,7 @@ def connect(
         x_um[k] += offset
     node = np.array(node, dtype=object)
     node_names = [n.name for n in nodes]
-    eqs = [f"w_{r} : siemens" for r in weights] + [
+    eqs = ["w : 1"] + [f"w_{r} : siemens" for r in weights] + [
         "node_index : integer (constant)",
         "distance : metre (constant)",
     ]
@@ -131,15 +136,24 @@ def connect(
         factor = 1 / peak_factor(RECEPTORS[r])
         for k, n in enumerate(node_names):
             target_var = model.receptor_targets[(n, r)]
-            on_pre.append(f"{target_var}_post += {factor!r}*w_{r}*int(node_index == {k})")
+            on_pre.append(f"{target_var}_post += {factor!r}*w*w_{r}*int(node_index == {k})")
+    on_post = None
+    if rule is not None:
+        eqs += [rule.equations] if rule.equations else []
+        eqs += [f"{p} : {unit_string(v)} (shared, constant)" for p, v in rule.parameters.items()]
+        on_pre += [rule.on_pre] if rule.on_pre else []
+        on_post = rule.on_post or None
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
-                   delay=delay, name=name or "synapses*")
+                   on_post=on_post, delay=delay, name=name or "synapses*")
     syn.connect(i=i, j=j)
     # connect(i=, j=) creates the synapses in the order given, so our arrays index them
     syn.node_index = np.array([node_names.index(n) for n in node])
     syn.distance = distance * um
-    for r, w in weights.items():
-        setattr(syn, f"w_{r}", w)
+    syn.w = w
+    for r, weight in weights.items():
+        setattr(syn, f"w_{r}", weight)
+    for p, value in (rule.parameters if rule is not None else {}).items():
+        setattr(syn, p, value)
     layout = Layout(i, j, branch, node, distance * um, x_um * um)
     return syn, layout
 
