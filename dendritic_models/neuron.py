@@ -303,3 +303,10 @@ class DendriticGroup(NeuronGroup):
         self.neuron_model.check_dt(self.clock.dt)
         super().before_run(run_namespace)
 
+
+def model_of(group: object) -> NeuronModel:
+    """The :class:`NeuronModel` of a group built by :meth:`NeuronModel.group`."""
+    if not isinstance(group, DendriticGroup):
+        raise ModelError(f"{group!r} is not a group built by NeuronModel.group()")
+    return group.neuron_model
+

@@ -13,7 +13,7 @@ import numpy as np
 from brian2 import Quantity, SpikeGeneratorGroup, Synapses, amp, ms, second
 
 from .errors import ModelError
-from .neuron import DendriticGroup
+from .neuron import DendriticGroup, model_of
 from .quantities import require_positive, require_unit
 
 
@@ -31,9 +31,7 @@ def current_pulses(
     ``where`` names one electrical node (``'soma'``, ``'nexus'``, ``'tuft0_1'``). Returns the
     Brian2 objects to add to the network.
     """
-    model = getattr(target, "neuron_model", None)
-    if model is None:
-        raise ModelError("target must be a group built by NeuronModel.group()")
+    model = model_of(target)
     nodes = model.nodes(where)
     if len(nodes) != 1:
         raise ModelError(f"{where!r} spans {len(nodes)} segments; name one segment")

@@ -17,7 +17,7 @@ from brian2 import Quantity, Synapses, ms, siemens, um
 
 from .errors import ModelError
 from .mechanisms.receptors import RECEPTORS, peak_factor
-from .neuron import DendriticGroup
+from .neuron import DendriticGroup, model_of
 from .quantities import require_unit, unit_string
 from .rules.base import Rule
 
@@ -80,9 +80,7 @@ def connect(
     Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``) and
     the :class:`Layout`.
     """
-    model = getattr(target, "neuron_model", None)
-    if model is None:
-        raise ModelError("target must be a group built by NeuronModel.group()")
+    model = model_of(target)
     i, j = np.asarray(i, dtype=int), np.asarray(j, dtype=int)
     if i.shape != j.shape or i.ndim != 1:
         raise ModelError("i and j must be 1-D index arrays of equal length")
