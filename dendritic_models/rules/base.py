@@ -5,7 +5,9 @@ Every synapse made by :func:`dendritic_models.wiring.connect` has a dimensionles
 (traces, usually ``(event-driven)``), statements run on a presynaptic spike (after the
 conductance increments, which use the efficacy before the update) and on a postsynaptic
 (somatic) spike, and its parameters, which become ``(shared, constant)`` variables of the
-``Synapses`` so that ``cpp_standalone``'s ``run_args`` can sweep them.
+``Synapses`` so that ``cpp_standalone``'s ``run_args`` can sweep them. Event-driven traces
+and pre/post pathways are Brian2's synapse model (Stimberg, Brette & Goodman 2019, eLife
+8:e47314, "Synapses"); each concrete rule cites its own experiment.
 """
 
 from __future__ import annotations
