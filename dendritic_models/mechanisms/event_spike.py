@@ -43,15 +43,14 @@ def event_gated_spike(
     require_unit(theta, mV, f"{name}: theta")
     require_unit(refractory, second, f"{name}: refractory")
     lines = [f"t_{name} : second"]
+    parameters: dict[str, Quantity] = {f"theta_{name}": theta, f"t_ref_{name}": refractory}
     trigger_on = "v"
     if tau_activation is not None:
         require_unit(tau_activation, second, f"{name}: tau_activation")
         lines.append(f"du_{name}/dt = (v - u_{name})/tau_u_{name} : volt")
+        parameters[f"tau_u_{name}"] = tau_activation
         trigger_on = f"u_{name}"
     currents = []
-    parameters: dict[str, Quantity] = {f"theta_{name}": theta, f"t_ref_{name}": refractory}
-    if tau_activation is not None:
-        parameters[f"tau_u_{name}"] = tau_activation
     for label, spec in channels.items():
         gbar = spec["gbar"]
         density = siemens / metre**2
