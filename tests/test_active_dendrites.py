@@ -59,20 +59,16 @@ def _paired_groups(apv: float):
     n_syn, w = 5, {"AMPA": 0.2 * nS, "NMDA": 1.0 * nS}
     gen = SpikeGeneratorGroup(1, [0], [20] * ms)
     # neuron: 0 = A, 1 = B, 2 = B', 3 = A+B, 4 = A+B'
+    inputs = [  # (label, branch, x range in um, neurons receiving it)
+        ("A", "basal0", (125, 135), (0, 3, 4)),
+        ("B", "basal0", (135, 145), (1, 3)),
+        ("Bp", "basal1", (135, 145), (2, 4)),
+    ]
     syns = [
-        connect(gen, group, "basal0", w, i=np.zeros(n_syn, int), j=np.full(n_syn, k),
-                x=np.linspace(125, 135, n_syn) * um, name=f"A{k}")[0]
-        for k in (0, 3, 4)
-    ]
-    syns += [
-        connect(gen, group, "basal0", w, i=np.zeros(n_syn, int), j=np.full(n_syn, k),
-                x=np.linspace(135, 145, n_syn) * um, name=f"B{k}")[0]
-        for k in (1, 3)
-    ]
-    syns += [
-        connect(gen, group, "basal1", w, i=np.zeros(n_syn, int), j=np.full(n_syn, k),
-                x=np.linspace(135, 145, n_syn) * um, name=f"Bp{k}")[0]
-        for k in (2, 4)
+        connect(gen, group, branch, w, i=np.zeros(n_syn, int), j=np.full(n_syn, k),
+                x=np.linspace(*x_range, n_syn) * um, name=f"{label}{k}")[0]
+        for label, branch, x_range, neurons in inputs
+        for k in neurons
     ]
     mon = StateMonitor(group, "v_soma", record=True)
     spikes = SpikeMonitor(group)
