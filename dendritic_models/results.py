@@ -48,3 +48,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return str(value)
+
+
+def finding(name: str, value: Any, target: Any, reproduced: bool) -> dict[str, Any]:
+    """One claim of a source: what we measured, what was published (with the tolerance we
+    accept, in words or numbers), and whether the measurement lies within it."""
+    return {"name": name, "value": value, "target": target, "reproduced": bool(reproduced)}

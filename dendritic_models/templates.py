@@ -27,14 +27,22 @@ from brian2 import cm, kohm, ms, nS, ohm, pA, uF, um
 from .compartment import Compartment
 from .mechanisms import adex, ca_plateau, na_spike
 from .neuron import NeuronModel
+from .rules.base import RuleSet
 
 PASSIVE = {"Cm": 1 * uF / cm**2, "gL": 1 / (25 * kohm * cm**2), "Ra": 150 * ohm * cm}
 #: dendrites: spines double the membrane (spine factor 2, as cm = 2 uF/cm^2 in Hay et al. 2011)
 DENDRITE = {**PASSIVE, "Cm": 2 * uF / cm**2, "gL": 2 / (25 * kohm * cm**2)}
 
 
-def l23_pyramidal() -> NeuronModel:
-    """An L2/3 pyramidal neuron: soma, 5 basal, trunk, oblique, 2 tuft branches (25 nodes)."""
+def _build(comps: list[Compartment], name: str, rules: RuleSet | None) -> NeuronModel:
+    return NeuronModel(comps if rules is None else rules.equip(comps), name=name)
+
+
+def l23_pyramidal(rules: RuleSet | None = None) -> NeuronModel:
+    """An L2/3 pyramidal neuron: soma, 5 basal, trunk, oblique, 2 tuft branches (25 nodes).
+
+    ``rules``: a rule set whose per-compartment mechanisms (voltage filters, calcium) are
+    added to the compartments it governs."""
     soma = adex(a=2 * nS, b=40 * pA, tau_w=144 * ms)
     comps = [
         Compartment("soma", "soma", length=20 * um, diameter=20 * um, mechanisms=[soma],
@@ -54,11 +62,12 @@ def l23_pyramidal() -> NeuronModel:
             for i in range(2)
         ],
     ]
-    return NeuronModel(comps, name="l23_pyramidal")
+    return _build(comps, "l23_pyramidal", rules)
 
 
-def l5_pyramidal() -> NeuronModel:
-    """An L5 thick-tufted pyramidal neuron with a tuft Ca2+ zone (BAC firing)."""
+def l5_pyramidal(rules: RuleSet | None = None) -> NeuronModel:
+    """An L5 thick-tufted pyramidal neuron with a tuft Ca2+ zone (BAC firing); ``rules`` as
+    in :func:`l23_pyramidal`."""
     soma = adex(a=4 * nS, b=80.5 * pA, tau_w=144 * ms)
     comps = [
         Compartment("soma", "soma", length=30 * um, diameter=30 * um, mechanisms=[soma],
@@ -82,7 +91,7 @@ def l5_pyramidal() -> NeuronModel:
             for i in range(2)
         ],
     ]
-    return NeuronModel(comps, name="l5_pyramidal")
+    return _build(comps, "l5_pyramidal", rules)
 
 
 TEMPLATES = {"l23_pyramidal": l23_pyramidal, "l5_pyramidal": l5_pyramidal}

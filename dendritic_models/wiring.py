@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, Synapses, ms, siemens, um
+from brian2 import Equations, Quantity, Synapses, ms, siemens, um
+from brian2.utils.stringtools import word_substitute
 
 from .errors import ModelError
 from .mechanisms.receptors import RECEPTORS, peak_factor
 from .neuron import DendriticGroup, model_of
 from .quantities import require_unit, unit_string
-from .rules.base import Rule
+from .rules.base import Rule, RuleSet
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Layout:
     pre: np.ndarray  #: presynaptic index
     post: np.ndarray  #: postsynaptic neuron index
     branch: np.ndarray  #: compartment (branch) name
+    kind: np.ndarray  #: compartment kind (``basal``, ``apical_tuft``, ...)
     node: np.ndarray  #: electrical node name
     distance: Quantity  #: path distance from the soma centre
     x: Quantity  #: distance from the branch's proximal end
@@ -58,7 +60,7 @@ def connect(
     j: np.ndarray,
     x: Quantity | None = None,
     delay: Quantity = 0 * ms,
-    rule: Rule | None = None,
+    rule: Rule | RuleSet | None = None,
     w: float = 1.0,
     seed: int | None = None,
     name: str | None = None,
@@ -73,12 +75,16 @@ def connect(
     weights: receptor name -> peak conductance per spike (``{'AMPA': 0.5*nS, 'NMDA': ...}``);
         each receptor must exist on every targeted compartment.
     x: distance of each synapse from its branch's proximal end; uniform random if None.
-    rule: a plasticity rule (:mod:`dendritic_models.rules`) acting on the efficacy ``w``.
+    rule: a plasticity rule (:mod:`dendritic_models.rules`) acting on the efficacy ``w``,
+        or a :class:`~dendritic_models.rules.RuleSet`, which must give one rule to every
+        targeted compartment (connect each kind separately to mix rules).
     w: initial efficacy; each spike increments a receptor by ``w * weights[receptor]``.
     seed: seed of the placement's random generator.
 
     Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``) and
-    the :class:`Layout`.
+    the :class:`Layout`. A rule with ``on_neighbour`` statements gets a second ``Synapses``
+    (``syn.neighbour_synapses``, contained in ``syn`` so networks include it) that relays
+    each spike to the neighbours of the synapse it arrives at.
     """
     model = model_of(target)
     i, j = np.asarray(i, dtype=int), np.asarray(j, dtype=int)
@@ -87,6 +93,7 @@ def connect(
     if len(j) and (j.min() < 0 or j.max() >= target.N):
         raise ModelError(f"postsynaptic indices must lie in [0, {target.N})")
     nodes = model.nodes(where)
+    rule = _rule_for(rule, nodes)
     for receptor, weight in weights.items():
         if receptor not in RECEPTORS:
             raise ModelError(f"unknown receptor {receptor!r}; valid: {sorted(RECEPTORS)}")
@@ -125,7 +132,7 @@ def connect(
         x_um[k] += offset
     node = np.array(node, dtype=object)
     node_names = [n.name for n in nodes]
-    eqs = ["w : 1"] + [f"w_{r} : siemens" for r in weights] + [
+    eqs = [f"w_{r} : siemens" for r in weights] + [
         "node_index : integer (constant)",
         "distance : metre (constant)",
     ]
@@ -136,9 +143,12 @@ def connect(
             target_var = model.receptor_targets[(n, r)]
             on_pre.append(f"{target_var}_post += {factor!r}*w*w_{r}*int(node_index == {k})")
     on_post = None
+    if rule is None or "w" not in Equations(rule.equations).names:
+        eqs.insert(0, "w : 1")
     if rule is not None:
         eqs += [rule.equations] if rule.equations else []
         eqs += [f"{p} : {unit_string(v)} (shared, constant)" for p, v in rule.parameters.items()]
+        eqs += _local_variables(rule, target, nodes)
         on_pre += [rule.on_pre] if rule.on_pre else []
         on_post = rule.on_post or None
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
@@ -152,8 +162,73 @@ def connect(
         setattr(syn, f"w_{r}", weight)
     for p, value in (rule.parameters if rule is not None else {}).items():
         setattr(syn, p, value)
-    layout = Layout(i, j, branch, node, distance * um, x_um * um)
+    kind = np.array([model.tree.compartments[b].kind for b in branch], dtype=object)
+    layout = Layout(i, j, branch, kind, node, distance * um, x_um * um)
+    if rule is not None and rule.on_neighbour:
+        syn.neighbour_synapses = _neighbour_relay(source, syn, layout, rule, delay)
+        syn.contained_objects.append(syn.neighbour_synapses)
     return syn, layout
+
+
+def _rule_for(rule: Rule | RuleSet | None, nodes) -> Rule | None:
+    """The one rule that governs all targeted compartments."""
+    if not isinstance(rule, RuleSet):
+        return rule
+    chosen = {n.compartment.name: rule.for_compartment(n.compartment.name, n.compartment.kind)
+              for n in nodes}
+    rules = {id(r): r for r in chosen.values()}
+    if len(rules) != 1 or None in chosen.values():
+        names = {c: (r.name if r is not None else None) for c, r in chosen.items()}
+        raise ModelError(
+            f"rule set {rule.name!r} gives these compartments different or no rules: {names}; "
+            "connect each group of compartments separately"
+        )
+    return next(iter(rules.values()))
+
+
+def _local_variables(rule: Rule, target: DendriticGroup, nodes) -> list[str]:
+    """Each variable the rule reads from its compartment, as a synaptic subexpression that
+    picks the synapse's own electrical node (``node_index``)."""
+    lines = []
+    for var in rule.requires:
+        terms, dim = [], None
+        for k, n in enumerate(nodes):
+            name = f"{var}_{n.name}"
+            if name not in target.variables:
+                hint = (
+                    f"; add the rule's mechanism {rule.mechanism.name!r} to it "
+                    "(RuleSet.equip or the compartment's mechanisms)"
+                    if rule.mechanism is not None and var in rule.mechanism.declared_names()
+                    else ""
+                )
+                raise ModelError(
+                    f"rule {rule.name!r} reads {var!r} from compartment "
+                    f"{n.compartment.name!r}, which lacks it{hint}"
+                )
+            dim = target.variables[name].dim
+            terms.append(f"{name}_post*int(node_index == {k})")
+        lines.append(f"{var} = {' + '.join(terms)} : {unit_string(Quantity(1, dim=dim))}")
+    return lines
+
+
+def _neighbour_relay(source, syn: Synapses, layout: Layout, rule: Rule, delay) -> Synapses:
+    """Synapses from each presynaptic neuron to the plastic synapses neighbouring the ones it
+    makes, running the rule's ``on_neighbour`` in the receiving synapse."""
+    require_unit(rule.neighbour_radius, um, f"rule {rule.name!r}: neighbour_radius")
+    pre, target, separation = [], [], []
+    x = np.asarray(layout.x / um)
+    for m, neighbours in enumerate(layout.neighbours(rule.neighbour_radius)):
+        pre += [layout.pre[m]] * len(neighbours)
+        target += list(neighbours)
+        separation += list(np.abs(x[neighbours] - x[m]))
+    own = set(syn.equations.names)
+    own |= set(rule.parameters)
+    statements = word_substitute(rule.on_neighbour, {v: f"{v}_post" for v in own})
+    relay = Synapses(source, syn, model="separation : metre (constant)", on_pre=statements,
+                     delay=delay, name=f"{syn.name}_neighbours")
+    relay.connect(i=np.asarray(pre, dtype=int), j=np.asarray(target, dtype=int))
+    relay.separation = np.asarray(separation) * um
+    return relay
 
 
 def _span(segments) -> float:

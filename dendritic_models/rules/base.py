@@ -2,20 +2,37 @@
 
 Every synapse made by :func:`dendritic_models.wiring.connect` has a dimensionless efficacy
 ``w`` that scales its receptor conductance increments. A rule adds synaptic equations
-(traces, usually ``(event-driven)``), statements run on a presynaptic spike (after the
-conductance increments, which use the efficacy before the update) and on a postsynaptic
-(somatic) spike, and its parameters, which become ``(shared, constant)`` variables of the
-``Synapses`` so that ``cpp_standalone``'s ``run_args`` can sweep them. Event-driven traces
-and pre/post pathways are Brian2's synapse model (Stimberg, Brette & Goodman 2019, eLife
-8:e47314, "Synapses"); each concrete rule cites its own experiment.
+(traces, usually ``(event-driven)``; a rule may also declare ``dw/dt`` itself), statements
+run on a presynaptic spike (after the conductance increments, which use the efficacy before
+the update) and on a postsynaptic (somatic) spike, and its parameters, which become
+``(shared, constant)`` variables of the ``Synapses`` so that ``cpp_standalone``'s
+``run_args`` can sweep them. Event-driven traces and pre/post pathways are Brian2's synapse
+model (Stimberg, Brette & Goodman 2019, eLife 8:e47314, "Synapses"); each concrete rule
+cites its own experiment.
+
+Locality. A rule reads only what is local to its synapse:
+- ``requires``: variables of the synapse's own electrical compartment, in local names
+  (``v``, or a filter such as ``u_minus`` that ``mechanism`` provides). ``connect`` gives
+  each synapse a subexpression of that name that selects its own compartment's variable,
+  and fails at build time if a targeted compartment lacks one;
+- ``mechanism``: the per-compartment part of the rule (voltage filters, calcium), placed on
+  the compartments that carry the rule, so filters are computed once per compartment and
+  not once per synapse;
+- ``on_neighbour``: statements run in a synapse when another synapse on the same branch of
+  the same neuron, within ``neighbour_radius`` along the branch, receives a spike; they may
+  use ``separation`` (the distance between the two, in metre). The target synapse's
+  variables carry the suffix ``_post``, the neighbour's ``_pre`` is not available.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from brian2 import Quantity
+
+from ..compartment import Compartment
+from ..mechanisms.base import Mechanism
 
 
 @dataclass(frozen=True)
@@ -28,10 +45,52 @@ class Rule:
     on_pre: str = ""
     on_post: str = ""
     parameters: Mapping[str, Quantity | float] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
+    mechanism: Mechanism | None = None
+    on_neighbour: str = ""
+    neighbour_radius: Quantity | None = None
 
     def __str__(self) -> str:
         params = ", ".join(f"{k} = {v}" for k, v in self.parameters.items())
-        return (
-            f"# rule {self.name} ({self.source})\n# parameters: {params}\n{self.equations}\n"
-            f"# on_pre:\n{self.on_pre}\n# on_post:\n{self.on_post}"
-        )
+        parts = [f"# rule {self.name} ({self.source})", f"# parameters: {params}"]
+        if self.requires:
+            parts.append(f"# reads from its compartment: {', '.join(self.requires)}")
+        if self.mechanism is not None:
+            parts.append(f"# per compartment:\n{self.mechanism.equations}")
+        parts += [self.equations, f"# on_pre:\n{self.on_pre}", f"# on_post:\n{self.on_post}"]
+        if self.on_neighbour:
+            parts.append(
+                f"# on a neighbour's spike (within {self.neighbour_radius}):\n{self.on_neighbour}"
+            )
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A named map from compartment kind (or compartment name) to :class:`Rule`.
+
+    Protocols compare rule sets, e.g. ``RuleSet('compartment_specific', {'basal':
+    pair_stdp(), 'apical_tuft': local_coactivity()})``: the Hebbian basal / co-activity
+    apical split of Wright, Hedrick & Komiyama 2025 (Science 388:322).
+    """
+
+    name: str
+    rules: Mapping[str, Rule]
+    description: str = ""
+
+    def for_compartment(self, name: str, kind: str) -> Rule | None:
+        """The rule of a compartment: by its name first, then by its kind."""
+        return self.rules.get(name, self.rules.get(kind))
+
+    def equip(self, compartments: Sequence[Compartment]) -> list[Compartment]:
+        """The compartments with each rule's per-compartment ``mechanism`` added where the
+        rule applies (once, if several rules share it)."""
+        return [_with_rule_mechanism(c, self.for_compartment(c.name, c.kind)) for c in compartments]
+
+
+def _with_rule_mechanism(comp: Compartment, rule: Rule | None) -> Compartment:
+    if rule is None or rule.mechanism is None:
+        return comp
+    if any(m.name == rule.mechanism.name for m in comp.mechanisms):
+        return comp
+    return replace(comp, mechanisms=[*comp.mechanisms, rule.mechanism])
