@@ -10,7 +10,7 @@ unchanged under every Brian2 target including ``cpp_standalone``.
 from __future__ import annotations
 
 import numpy as np
-from brian2 import Quantity, SpikeGeneratorGroup, Synapses, amp, ms, second
+from brian2 import Quantity, SpikeGeneratorGroup, Synapses, amp, ms, second, volt
 
 from .errors import ModelError
 from .neuron import DendriticGroup, model_of
@@ -58,3 +58,19 @@ def current_pulses(
     syn.connect(i=indices, j=np.repeat(neurons, 2))
     syn.polarity = np.tile([1.0, -1.0], n)
     return gen, syn
+
+
+def block_somatic_spikes(target: DendriticGroup, neurons) -> None:
+    """Remove spike initiation at the soma of ``neurons`` (no APs, no bAPs), as local TTX
+    does (Golding, Staff & Spruston 2002, Nature 418:326) and as Kir2.1 silencing does for
+    the cell's output (Wright, Hedrick & Komiyama 2025); dendrites keep their own spikes.
+
+    Sets the spike threshold ``V_th`` and, for AdEx, the exponential's ``VT`` to +1 V.
+    """
+    model = model_of(target)
+    if model.spike is None:
+        raise ModelError(f"model {model.name!r} has no somatic spike mechanism to block")
+    root = model.tree.nodes[0].name
+    for par in ("V_th", "VT"):
+        if f"{par}_{root}" in target.variables:
+            getattr(target, f"{par}_{root}")[np.asarray(neurons, dtype=int)] = 1 * volt

@@ -152,7 +152,8 @@ def connect(
         on_pre += [rule.on_pre] if rule.on_pre else []
         on_post = rule.on_post or None
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
-                   on_post=on_post, delay=delay, name=name or "synapses*")
+                   on_post=on_post, delay=delay, name=name or "synapses*",
+                   **({"method": rule.method} if rule is not None and rule.method else {}))
     syn.connect(i=i, j=j)
     # connect(i=, j=) creates the synapses in the order given, so our arrays index them
     syn.node_index = np.array([node_names.index(n) for n in node])
@@ -165,6 +166,7 @@ def connect(
     kind = np.array([model.tree.compartments[b].kind for b in branch], dtype=object)
     layout = Layout(i, j, branch, kind, node, distance * um, x_um * um)
     if rule is not None and rule.on_neighbour:
+        syn.add_attribute("neighbour_synapses")
         syn.neighbour_synapses = _neighbour_relay(source, syn, layout, rule, delay)
         syn.contained_objects.append(syn.neighbour_synapses)
     return syn, layout
@@ -206,7 +208,9 @@ def _local_variables(rule: Rule, target: DendriticGroup, nodes) -> list[str]:
                     f"{n.compartment.name!r}, which lacks it{hint}"
                 )
             dim = target.variables[name].dim
-            terms.append(f"{name}_post*int(node_index == {k})")
+            # 1 - |sign(node_index - k)| is int(node_index == k) in a form sympy knows to be
+            # real, so clock-driven rules may compare the sum (v > theta) in their ODEs
+            terms.append(f"{name}_post*(1 - abs(sign(node_index - {k})))")
         lines.append(f"{var} = {' + '.join(terms)} : {unit_string(Quantity(1, dim=dim))}")
     return lines
 
@@ -226,8 +230,9 @@ def _neighbour_relay(source, syn: Synapses, layout: Layout, rule: Rule, delay) -
     statements = word_substitute(rule.on_neighbour, {v: f"{v}_post" for v in own})
     relay = Synapses(source, syn, model="separation : metre (constant)", on_pre=statements,
                      delay=delay, name=f"{syn.name}_neighbours")
-    relay.connect(i=np.asarray(pre, dtype=int), j=np.asarray(target, dtype=int))
-    relay.separation = np.asarray(separation) * um
+    if pre:
+        relay.connect(i=np.asarray(pre, dtype=int), j=np.asarray(target, dtype=int))
+        relay.separation = np.asarray(separation) * um
     return relay
 
 

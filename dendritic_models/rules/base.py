@@ -22,6 +22,9 @@ Locality. A rule reads only what is local to its synapse:
   the same neuron, within ``neighbour_radius`` along the branch, receives a spike; they may
   use ``separation`` (the distance between the two, in metre). The target synapse's
   variables carry the suffix ``_post``, the neighbour's ``_pre`` is not available.
+
+``method`` names Brian2's integrator for a rule's clock-driven equations when the default
+choice (exact, then Euler) does not apply, e.g. for thresholded voltage terms.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Rule:
     mechanism: Mechanism | None = None
     on_neighbour: str = ""
     neighbour_radius: Quantity | None = None
+    method: str | None = None  #: Brian2 integration method of clock-driven equations
 
     def __str__(self) -> str:
         params = ", ".join(f"{k} = {v}" for k, v in self.parameters.items())
