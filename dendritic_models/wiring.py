@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Equations, Quantity, Synapses, ms, siemens, um
+from brian2 import Equations, Quantity, Synapses, get_device, ms, siemens, um
 from brian2.utils.stringtools import word_substitute
 
 from .errors import ModelError
@@ -169,6 +169,11 @@ def connect(
         syn.add_attribute("neighbour_synapses")
         syn.neighbour_synapses = _neighbour_relay(source, syn, layout, rule, delay)
         syn.contained_objects.append(syn.neighbour_synapses)
+        # cpp_standalone declares only the Synapses it finds among a network's top-level
+        # objects (CPPStandaloneDevice.network_run), so register the contained relay too
+        standalone_synapses = getattr(get_device(), "synapses", None)
+        if isinstance(standalone_synapses, set):
+            standalone_synapses.add(syn.neighbour_synapses)
     return syn, layout
 
 

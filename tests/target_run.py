@@ -1,8 +1,11 @@
-"""Run a small tree carrying every mechanism type on one Brian2 target; print JSON.
+"""Run a small tree carrying every mechanism type and every rule on one target; print JSON.
 
 Used by test_targets.py in a fresh process per target. The tree: AdEx soma (AP clamp),
 a basal branch with Na spikes (2 segments), a trunk and a tuft with the Ca plateau zone;
 AMPA/NMDA/GABA-A synapses from 40 inputs with fixed pseudo-random spike times (seed 7).
+Each plasticity rule gets its own projection from the same inputs (receptor weights small,
+so the spikes are those of the fixed synapses plus a little), and its final weights are
+reported.
 """
 
 import json
@@ -23,7 +26,19 @@ from brian2 import (
 
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.mechanisms import adex, ca_plateau, na_spike
+from dendritic_models.rules.clopath import clopath
+from dendritic_models.rules.local_coactivity import local_coactivity
+from dendritic_models.rules.pair_stdp import pair_stdp
+from dendritic_models.rules.triplet_stdp import triplet_stdp
 from dendritic_models.wiring import connect
+
+#: rule name -> (factory, compartment it is placed on)
+RULES = {
+    "pair_stdp": (pair_stdp, "basal"),
+    "triplet_stdp": (triplet_stdp, "basal"),
+    "clopath": (clopath, "trunk"),
+    "local_coactivity": (local_coactivity, "tuft"),
+}
 
 
 def main(target: str) -> None:
@@ -37,7 +52,7 @@ def main(target: str) -> None:
             Compartment("basal", "basal", parent="soma", length=150 * um, diameter=1 * um,
                         n_seg=2, mechanisms=[na_spike()]),
             Compartment("trunk", "apical_trunk", parent="soma", length=300 * um,
-                        diameter=3 * um),
+                        diameter=3 * um, mechanisms=[clopath().mechanism]),
             Compartment("tuft", "apical_tuft", parent="trunk", length=100 * um,
                         diameter=2 * um, mechanisms=[ca_plateau()]),
         ],
@@ -57,8 +72,15 @@ def main(target: str) -> None:
                        seed=4)
     inh, _ = connect(src, group, "soma", {"GABA_A": 0.3 * nS}, i=i[::3], j=j[::3], seed=5)
     spikes = SpikeMonitor(group)
-    Network(group, src, exc_b, exc_t, inh, spikes).run(300 * ms)
+    net = Network(group, src, exc_b, exc_t, inh, spikes)
+    plastic = {}
+    for name, (factory, where) in RULES.items():
+        plastic[name], _ = connect(src, group, where, {"AMPA": 0.05 * nS}, i=i, j=j,
+                                   rule=factory(), seed=6, name=f"plastic_{name}")
+        net.add(plastic[name])
+    net.run(300 * ms)
     print(json.dumps({
+        "w": {name: syn.w[:].tolist() for name, syn in plastic.items()},
         "spike_i": spikes.i[:].tolist(),
         "spike_t": (spikes.t / ms).tolist(),
         "t_dspike": (group.t_dspike_basal_1[:] / ms).tolist(),
