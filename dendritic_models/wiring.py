@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Equations, Quantity, Synapses, get_device, ms, siemens, um
+from brian2 import Quantity, Synapses, get_device, ms, siemens, um
 from brian2.utils.stringtools import word_substitute
 
 from .errors import ModelError
@@ -143,12 +143,10 @@ def connect(
             target_var = model.receptor_targets[(n, r)]
             on_pre.append(f"{target_var}_post += {factor!r}*w*w_{r}*int(node_index == {k})")
     on_post = None
-    if rule is None or "w" not in Equations(rule.equations).names:
+    if rule is None:
         eqs.insert(0, "w : 1")
-    if rule is not None:
-        eqs += [rule.equations] if rule.equations else []
-        eqs += [f"{p} : {unit_string(v)} (shared, constant)" for p, v in rule.parameters.items()]
-        eqs += _local_variables(rule, target, nodes)
+    else:
+        eqs += rule.synapse_model() + _local_variables(rule, target, nodes)
         on_pre += [rule.on_pre] if rule.on_pre else []
         on_post = rule.on_post or None
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
@@ -161,8 +159,8 @@ def connect(
     syn.w = w
     for r, weight in weights.items():
         setattr(syn, f"w_{r}", weight)
-    for p, value in (rule.parameters if rule is not None else {}).items():
-        setattr(syn, p, value)
+    if rule is not None:
+        rule.set_parameters(syn)
     kind = np.array([model.tree.compartments[b].kind for b in branch], dtype=object)
     layout = Layout(i, j, branch, kind, node, distance * um, x_um * um)
     if rule is not None and rule.on_neighbour:

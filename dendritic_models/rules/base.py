@@ -32,10 +32,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from brian2 import Quantity
+from brian2 import Equations, Quantity
 
 from ..compartment import Compartment
 from ..mechanisms.base import Mechanism
+from ..quantities import unit_string
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,20 @@ class Rule:
     on_neighbour: str = ""
     neighbour_radius: Quantity | None = None
     method: str | None = None  #: Brian2 integration method of clock-driven equations
+
+    def synapse_model(self) -> list[str]:
+        """The rule's lines of a ``Synapses`` model: the efficacy ``w`` (unless the rule's
+        equations define it), its equations, and its parameters as shared constants."""
+        lines = [] if "w" in Equations(self.equations).names else ["w : 1"]
+        lines += [self.equations] if self.equations else []
+        return lines + [
+            f"{p} : {unit_string(v)} (shared, constant)" for p, v in self.parameters.items()
+        ]
+
+    def set_parameters(self, synapses) -> None:
+        """Give a ``Synapses`` built from :meth:`synapse_model` the rule's parameter values."""
+        for par, value in self.parameters.items():
+            setattr(synapses, par, value)
 
     def __str__(self) -> str:
         params = ", ".join(f"{k} = {v}" for k, v in self.parameters.items())
