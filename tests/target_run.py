@@ -27,13 +27,16 @@ from brian2 import (
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.mechanisms import adex, ca_plateau, na_spike
 from dendritic_models.rules.clopath import clopath
+from dendritic_models.rules.graupner_brunel import graupner_brunel
 from dendritic_models.rules.local_coactivity import local_coactivity
 from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.rules.triplet_stdp import triplet_stdp
 from dendritic_models.wiring import connect
 
-#: rule name -> (factory, compartment it is placed on)
+#: rule name -> (factory, compartment it is placed on); Graupner-Brunel without its noise,
+#: whose random numbers differ between targets
 RULES = {
+    "graupner_brunel": (lambda: graupner_brunel(sigma=0.0), "basal"),
     "pair_stdp": (pair_stdp, "basal"),
     "triplet_stdp": (triplet_stdp, "basal"),
     "clopath": (clopath, "trunk"),
