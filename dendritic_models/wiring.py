@@ -107,7 +107,9 @@ def connect(
     branches = sorted({n.compartment.name for n in nodes}, key=lambda b: model.tree.order.index(b))
     segments = {b: [n for n in nodes if n.compartment.name == b] for b in branches}
     lengths = np.array([_span(segments[b]) for b in branches])
-    pick = rng.choice(len(branches), size=len(i), p=lengths / lengths.sum())
+    # a lumped soma has no length: then every targeted branch is equally likely
+    weights_by_length = lengths / lengths.sum() if lengths.sum() > 0 else None
+    pick = rng.choice(len(branches), size=len(i), p=weights_by_length)
     branch = np.array([branches[k] for k in pick], dtype=object)
     if x is None:
         x_um = rng.uniform(0, 1, len(i)) * lengths[pick]

@@ -119,3 +119,13 @@ def test_equation_units_are_checked_when_the_group_is_built():
     wrong = Mechanism(name="bad", source="test", current="g_bad", parameters={"g_bad": 1 * nS})
     with pytest.raises(ModelError, match="I_m_dend"):
         NeuronModel([SOMA, dend(mechanisms=[wrong])]).group(1)
+
+
+def test_synapses_onto_a_lumped_soma():
+    """A soma given by area has no length; connect() places synapses at its centre."""
+    group = NeuronModel([Compartment("soma", "soma", area=1000 * um**2, mechanisms=[adex()]),
+                         dend()]).group(1)
+    src = SpikeGeneratorGroup(1, [0], [1] * ms)
+    _, layout = connect(src, group, "soma", {"AMPA": 1 * nS}, i=np.zeros(3, int),
+                        j=np.zeros(3, int), seed=0)
+    assert list(layout.node) == ["soma"] * 3 and np.all(np.asarray(layout.x) == 0)

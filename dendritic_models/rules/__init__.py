@@ -1,18 +1,22 @@
 """Plasticity rules, one per module, each citing the experiment it reproduces."""
 
 from .base import Rule, RuleSet
+from .burst_dependent import burst_dependent
 from .clopath import clopath
 from .graupner_brunel import graupner_brunel
 from .local_coactivity import local_coactivity
 from .pair_stdp import pair_stdp
+from .tag_capture import tag_capture
 from .triplet_stdp import triplet_stdp
 
 __all__ = [
     "Rule",
     "RuleSet",
+    "burst_dependent",
     "clopath",
     "graupner_brunel",
     "local_coactivity",
     "pair_stdp",
+    "tag_capture",
     "triplet_stdp",
 ]
