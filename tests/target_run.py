@@ -5,7 +5,8 @@ a basal branch with Na spikes (2 segments), a trunk and a tuft with the Ca plate
 AMPA/NMDA/GABA-A synapses from 40 inputs with fixed pseudo-random spike times (seed 7).
 Each plasticity rule gets its own projection from the same inputs (receptor weights small,
 so the spikes are those of the fixed synapses plus a little), and its final weights are
-reported.
+reported. ``tag_capture`` draws random numbers: numpy and Cython share Brian2's runtime
+generator (same seed, same numbers), ``cpp_standalone`` has its own.
 """
 
 import json
@@ -20,22 +21,26 @@ from brian2 import (
     ms,
     nS,
     prefs,
+    seed,
     set_device,
     um,
 )
 
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.mechanisms import adex, ca_plateau, na_spike
+from dendritic_models.rules.burst_dependent import burst_dependent
 from dendritic_models.rules.clopath import clopath
 from dendritic_models.rules.graupner_brunel import graupner_brunel
 from dendritic_models.rules.local_coactivity import local_coactivity
 from dendritic_models.rules.pair_stdp import pair_stdp
+from dendritic_models.rules.tag_capture import tag_capture
 from dendritic_models.rules.triplet_stdp import triplet_stdp
 from dendritic_models.wiring import connect
 
-#: rule name -> (factory, compartment it is placed on); Graupner-Brunel without its noise,
-#: whose random numbers differ between targets
+#: rule name -> (factory, compartment it is placed on); Graupner-Brunel without its noise
 RULES = {
+    "burst_dependent": (burst_dependent, "basal"),
+    "tag_capture": (tag_capture, "soma"),
     "graupner_brunel": (lambda: graupner_brunel(sigma=0.0), "basal"),
     "pair_stdp": (pair_stdp, "basal"),
     "triplet_stdp": (triplet_stdp, "basal"),
@@ -51,7 +56,8 @@ def main(target: str) -> None:
         prefs.codegen.target = target
     model = NeuronModel(
         [
-            Compartment("soma", "soma", length=20 * um, diameter=20 * um, mechanisms=[adex()]),
+            Compartment("soma", "soma", length=20 * um, diameter=20 * um,
+                        mechanisms=[adex(), tag_capture().mechanism]),
             Compartment("basal", "basal", parent="soma", length=150 * um, diameter=1 * um,
                         n_seg=2, mechanisms=[na_spike()]),
             Compartment("trunk", "apical_trunk", parent="soma", length=300 * um,
@@ -76,6 +82,7 @@ def main(target: str) -> None:
     inh, _ = connect(src, group, "soma", {"GABA_A": 0.3 * nS}, i=i[::3], j=j[::3], seed=5)
     spikes = SpikeMonitor(group)
     net = Network(group, src, exc_b, exc_t, inh, spikes)
+    seed(11)  # stochastic rules (tag_capture): same numbers under numpy and Cython
     plastic = {}
     for name, (factory, where) in RULES.items():
         plastic[name], _ = connect(src, group, where, {"AMPA": 0.05 * nS}, i=i, j=j,
