@@ -28,17 +28,21 @@ from brian2 import (
 
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.mechanisms import adex, ca_plateau, na_spike
+from dendritic_models.rules.bcm import bcm
 from dendritic_models.rules.burst_dependent import burst_dependent
 from dendritic_models.rules.clopath import clopath
 from dendritic_models.rules.graupner_brunel import graupner_brunel
 from dendritic_models.rules.local_coactivity import local_coactivity
 from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.rules.tag_capture import tag_capture
+from dendritic_models.rules.three_factor import dopamine_release, three_factor_stdp
 from dendritic_models.rules.triplet_stdp import triplet_stdp
 from dendritic_models.wiring import connect
 
 #: rule name -> (factory, compartment it is placed on); Graupner-Brunel without its noise
 RULES = {
+    "bcm": (bcm, "basal"),
+    "three_factor_stdp": (three_factor_stdp, "basal"),
     "burst_dependent": (burst_dependent, "basal"),
     "tag_capture": (tag_capture, "soma"),
     "graupner_brunel": (lambda: graupner_brunel(sigma=0.0), "basal"),
@@ -88,6 +92,8 @@ def main(target: str) -> None:
         plastic[name], _ = connect(src, group, where, {"AMPA": 0.05 * nS}, i=i, j=j,
                                    rule=factory(), seed=6, name=f"plastic_{name}")
         net.add(plastic[name])
+    reward = SpikeGeneratorGroup(1, [0, 0], [120, 200] * ms)  # the third factor's spikes
+    net.add(reward, dopamine_release(reward, plastic["three_factor_stdp"]))
     net.run(300 * ms)
     print(json.dumps({
         "w": {name: syn.w[:].tolist() for name, syn in plastic.items()},
