@@ -25,22 +25,36 @@ from . import experiments
 START, END = "<!-- rule-table:start -->", "<!-- rule-table:end -->"
 
 
-def _short(value) -> str:
-    """A finding's value or target in one table cell."""
-    if isinstance(value, str):
-        return value
-    text = json.dumps(value, default=lambda v: np.round(np.asarray(v), 3).tolist())
-    return text.replace('"', "").replace("|", "/")
+def _rounded(value):
+    """Numbers to 4 significant digits, arrays to lists, recursively."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_rounded(v) for v in np.asarray(value).tolist()]
+    if isinstance(value, (float, np.floating)):
+        return float(f"{value:.4g}")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _short(value, limit: int = 160) -> str:
+    """A finding's value or target in one table cell (long ones cut; the JSON has all)."""
+    text = value if isinstance(value, str) else json.dumps(_rounded(value))
+    text = text.replace('"', "").replace("|", "/")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| Rule | Experiment (source) | Finding | Measured | Published / accepted | OK |",
+    lines = ["| Rule | Experiment | Finding | Measured | Published / accepted | OK |",
              "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['rule']} | {r['experiment']} ({r['source']}) | {r['finding']} | "
-            f"{_short(r['value'])} | {_short(r['target'])} | {'yes' if r['reproduced'] else 'NO'} |"
+            f"| {r['rule']} | {r['experiment']} | {r['finding']} | {_short(r['value'])} | "
+            f"{_short(r['target'])} | {'yes' if r['reproduced'] else 'NO'} |"
         )
+    sources = sorted({(r["experiment"], r["source"]) for r in rows})
+    lines += ["", "Sources: " + "; ".join(f"{e}: {s}" for e, s in sources) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -67,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             "provenance": provenance(quick=args.quick, target="numpy", wall_s=round(wall, 2)),
         })
         for f in result["findings"]:
-            rows.append({"rule": ", ".join(module.RULE), "experiment": name,
+            rules = (module.RULE,) if isinstance(module.RULE, str) else module.RULE
+            rows.append({"rule": ", ".join(rules), "experiment": name,
                          "source": module.SOURCE, "finding": f["name"], "value": f["value"],
                          "target": f["target"], "reproduced": f["reproduced"]})
         print(f"{name}: {sum(f['reproduced'] for f in result['findings'])}/"
