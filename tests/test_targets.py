@@ -6,8 +6,8 @@ indices must be identical and spike and event times equal within 1e-9 ms: every 
 runs the same generated statements, so only floating-point rounding may differ. Every
 rule's final weights agree within 1e-9 (absolute; efficacies are of order 1), and each rule
 must have changed some weight, so the comparison is not vacuous. A rule that draws random
-numbers gets the same numbers under numpy and Cython (Brian2's runtime generator, seeded)
-but not under ``cpp_standalone`` (its own generator): there it must run and change weights.
+numbers gets other numbers on each target even with one seed: it must run and change
+weights there (its projection carries no conductance, so the spikes stay comparable).
 """
 
 import json
@@ -20,7 +20,8 @@ import pytest
 
 pytestmark = pytest.mark.slow
 SCRIPT = Path(__file__).with_name("target_run.py")
-STOCHASTIC = {"tag_capture"}  # rules that draw random numbers
+sys.path.insert(0, str(SCRIPT.parent))
+from target_run import STOCHASTIC  # noqa: E402
 
 
 def run_target(target: str) -> dict:
@@ -45,8 +46,7 @@ def test_same_spikes_on_every_target(target, numpy_result):
         np.testing.assert_allclose(other[key], numpy_result[key], atol=1e-9)
     for rule, w in numpy_result["w"].items():
         assert np.ptp(w) > 1e-6, f"{rule} changed no weight"
-        if rule in STOCHASTIC and target == "cpp_standalone":
-            # its own random generator: the same distribution, not the same numbers
+        if rule in STOCHASTIC:  # other random numbers: it must run and change weights
             assert np.ptp(other["w"][rule]) > 1e-6
             continue
         np.testing.assert_allclose(other["w"][rule], w, atol=1e-9, err_msg=rule)
