@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from brian2 import Quantity, Synapses, get_device, ms, siemens, um
-from brian2.utils.stringtools import word_substitute
 
 from .errors import ModelError
 from .mechanisms.receptors import RECEPTORS, peak_factor
 from .neuron import DendriticGroup, model_of
 from .quantities import require_unit, unit_string
-from .rules.base import Rule, RuleSet
+from .rules.base import Rule, RuleSet, on_target_synapses
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ def _local_variables(rule: Rule, target: DendriticGroup, nodes) -> list[str]:
     picks the synapse's own electrical node (``node_index``)."""
     lines = []
     for var in rule.requires:
-        terms, dim = [], None
+        terms = []
         for k, n in enumerate(nodes):
             name = f"{var}_{n.name}"
             if name not in target.variables:
@@ -230,9 +229,7 @@ def _neighbour_relay(source, syn: Synapses, layout: Layout, rule: Rule, delay) -
         pre += [layout.pre[m]] * len(neighbours)
         target += list(neighbours)
         separation += list(np.abs(x[neighbours] - x[m]))
-    own = set(syn.equations.names)
-    own |= set(rule.parameters)
-    statements = word_substitute(rule.on_neighbour, {v: f"{v}_post" for v in own})
+    statements = on_target_synapses(rule.on_neighbour, syn)
     relay = Synapses(source, syn, model="separation : metre (constant)", on_pre=statements,
                      delay=delay, name=f"{syn.name}_neighbours")
     if pre:

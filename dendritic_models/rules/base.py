@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from brian2 import Equations, Quantity
+from brian2.utils.stringtools import word_substitute
 
 from ..compartment import Compartment
 from ..mechanisms.base import Mechanism
@@ -113,3 +114,10 @@ def _with_rule_mechanism(comp: Compartment, rule: Rule | None) -> Compartment:
     if any(m.name == rule.mechanism.name for m in comp.mechanisms):
         return comp
     return replace(comp, mechanisms=[*comp.mechanisms, rule.mechanism])
+
+
+def on_target_synapses(statements: str, synapses) -> str:
+    """``statements`` written in the names of a synapse of ``synapses``, rewritten for a
+    ``Synapses`` whose targets are those synapses (synapses onto synapses): each of their
+    variables gets the suffix ``_post``."""
+    return word_substitute(statements, {v: f"{v}_post" for v in synapses.equations.names})

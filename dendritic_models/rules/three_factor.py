@@ -49,14 +49,10 @@ global dopamine level of the source. Rewards reach the synapses through
 from __future__ import annotations
 
 from brian2 import Quantity, Synapses, ms, second
-from brian2.utils.stringtools import word_substitute
 
 from ..errors import ModelError
 from ..quantities import require_positive, require_unit
-from .base import Rule
-
-#: the synapse's own state variables, which :func:`dopamine_release` addresses as ``_post``
-STATE = ("w", "c", "d", "t_last", "w_now", "c_now", "d_now")
+from .base import Rule, on_target_synapses
 
 _EQUATIONS = """
 dapre/dt = -apre/tau_plus : 1 (event-driven)
@@ -67,6 +63,7 @@ t_last : second
 elapsed = t - t_last : second
 c_now = c*exp(-elapsed/tau_c) : 1
 d_now = d*exp(-elapsed/tau_d) : 1
+tau_cd = tau_c*tau_d/(tau_c + tau_d) : second
 dw_phasic = c*d*tau_cd*(1 - exp(-elapsed/tau_cd))/tau_s : 1
 dw_tonic = c*d_tonic*tau_c*(1 - exp(-elapsed/tau_c))/tau_s : 1
 w_now = clip(w + dw_phasic + dw_tonic, 0, w_max) : 1
@@ -110,7 +107,6 @@ def three_factor_stdp(
             "tau_minus": tau_minus,
             "tau_c": tau_c,
             "tau_d": tau_d,
-            "tau_cd": tau_c * tau_d / (tau_c + tau_d),
             "d_reward": float(d_reward),
             "d_tonic": float(d_tonic),
             "tau_s": tau_s,
@@ -127,8 +123,7 @@ def dopamine_release(reward, plastic: Synapses, name: str | None = None) -> Syna
     """
     if "d_reward" not in plastic.variables:
         raise ModelError(f"{plastic.name!r} does not carry the three_factor_stdp rule")
-    statements = word_substitute(f"{CATCH_UP}\nd += d_reward", {v: f"{v}_post" for v in
-                                                                 (*STATE, "d_reward")})
+    statements = on_target_synapses(f"{CATCH_UP}\nd += d_reward", plastic)
     release = Synapses(reward, plastic, on_pre=statements, name=name or f"{plastic.name}_dopamine")
     release.connect()
     return release
