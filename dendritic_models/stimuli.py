@@ -71,6 +71,9 @@ def block_somatic_spikes(target: DendriticGroup, neurons) -> None:
     if model.spike is None:
         raise ModelError(f"model {model.name!r} has no somatic spike mechanism to block")
     root = model.tree.nodes[0].name
+    # a list, not an array: cpp_standalone's index-array setter compares the index with a
+    # string (brian2 2.9.0, CPPStandaloneDevice.variableview_set_with_index_array)
+    neurons = [int(k) for k in np.asarray(neurons, dtype=int).ravel()]
     for par in ("V_th", "VT"):
         if f"{par}_{root}" in target.variables:
-            getattr(target, f"{par}_{root}")[np.asarray(neurons, dtype=int)] = 1 * volt
+            getattr(target, f"{par}_{root}")[neurons] = 1 * volt

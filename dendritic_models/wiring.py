@@ -9,7 +9,7 @@ grid than the electrical segments, so synaptic neighbourhoods of ~10 um (Harvey 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,12 +52,13 @@ class Layout:
 def connect(
     source,
     target: DendriticGroup,
-    where: str,
+    where: str | Sequence[str],
     weights: Mapping[str, Quantity],
     *,
     i: np.ndarray,
     j: np.ndarray,
     x: Quantity | None = None,
+    branch: Sequence[str] | None = None,
     delay: Quantity = 0 * ms,
     rule: Rule | RuleSet | None = None,
     w: float = 1.0,
@@ -68,9 +69,10 @@ def connect(
 
     Parameters
     ----------
-    where: a compartment name (e.g. ``'tuft0'``), a segment name or a kind (``'basal'``);
-        with a kind, each synapse picks a branch of that kind with probability proportional
-        to its length.
+    where: a compartment name (e.g. ``'tuft0'``), a segment name or a kind (``'basal'``),
+        or a sequence of them; with several branches, each synapse picks one with
+        probability proportional to its length, unless ``branch`` says which.
+    branch: the compartment (branch) of each synapse, among those of ``where``.
     weights: receptor name -> peak conductance per spike (``{'AMPA': 0.5*nS, 'NMDA': ...}``);
         each receptor must exist on every targeted compartment.
     x: distance of each synapse from its branch's proximal end; uniform random if None.
@@ -91,7 +93,8 @@ def connect(
         raise ModelError("i and j must be 1-D index arrays of equal length")
     if len(j) and (j.min() < 0 or j.max() >= target.N):
         raise ModelError(f"postsynaptic indices must lie in [0, {target.N})")
-    nodes = model.nodes(where)
+    names = [where] if isinstance(where, str) else list(where)
+    nodes = list({n.name: n for name in names for n in model.nodes(name)}.values())
     rule = _rule_for(rule, nodes)
     for receptor, weight in weights.items():
         if receptor not in RECEPTORS:
@@ -108,7 +111,17 @@ def connect(
     lengths = np.array([_span(segments[b]) for b in branches])
     # a lumped soma has no length: then every targeted branch is equally likely
     weights_by_length = lengths / lengths.sum() if lengths.sum() > 0 else None
-    pick = rng.choice(len(branches), size=len(i), p=weights_by_length)
+    if branch is None:
+        pick = rng.choice(len(branches), size=len(i), p=weights_by_length)
+    else:
+        branch = np.asarray(branch, dtype=object)
+        if branch.shape != i.shape:
+            raise ModelError(f"branch has shape {branch.shape}, the synapses {i.shape}")
+        unknown = sorted(set(branch) - set(branches))
+        if unknown:
+            raise ModelError(f"branch(es) {unknown} are not among the compartments of "
+                             f"where={where!r}: {branches}")
+        pick = np.array([branches.index(b) for b in branch], dtype=int)
     branch = np.array([branches[k] for k in pick], dtype=object)
     if x is None:
         x_um = rng.uniform(0, 1, len(i)) * lengths[pick]
