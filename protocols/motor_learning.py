@@ -266,8 +266,9 @@ def rule_set(spec: str) -> RuleSet:
 # ---------------------------------------------------------------------------- inputs
 def place_synapses(inputs: Inputs, n_cells: int, rng: np.random.Generator) -> dict:
     """Per synapse of the control cells: cell, branch, kind, class (``basal``/``apical``),
-    x (um from the branch start), cluster (-1 if isolated; a response group id shared by its
-    members), tuning (0 untuned, 1 movement, 2 cue) and lag (s)."""
+    x (um from the branch start), group (the presynaptic ensemble: shared by the members of
+    a cluster, one per isolated synapse), clustered, tuning (0 untuned, 1 movement, 2 cue)
+    and lag (s)."""
     model = l23_pyramidal()
     table = {k: [] for k in ("cell", "branch", "kind", "x", "group", "tuning", "lag")}
     n_groups = 0
@@ -368,11 +369,7 @@ def input_spikes(layout: dict, schedule: dict, task: Task, inputs: Inputs,
         times.append(t)
     index, times = np.concatenate(index), np.concatenate(times)
     keep = (times >= 0) & (times < duration)
-    index, times = index[keep], times[keep]
-    # one spike per input per time step: SpikeGeneratorGroup refuses duplicates
-    order = np.lexsort((times, index))
-    index, times = index[order], times[order]
-    return index, times
+    return index[keep], times[keep]
 
 
 def movement_drive(schedule: dict, task: Task, inputs: Inputs, n_cells: int,
@@ -526,39 +523,47 @@ def somatic_spikes(data: dict, rule_set: int, condition: int) -> tuple[np.ndarra
     return data["spike_cell"][mine], data["spike_time"][mine]
 
 
-def coactivity(data: dict, setup: Setup, period: tuple[int, int],
-               rule_set: int | None = None, condition: int = 0) -> dict[str, np.ndarray]:
-    """Per synapse, relative co-activity (observed / circular-shift null) over ``period``,
-    in frames of ``FRAME``, with the other spines on the branch within 10 and 20 um
-    (``local_10um``, ``local_20um``) and beyond 30 um (``distant``), which all rule sets
-    share (identical input); with ``rule_set`` only, with the somatic APs of that rule
-    set's cells in ``condition`` (``soma``)."""
-    layout = data["layout"]
-    start, end = period_bounds(setup, period)
-    n_syn = layout["group"].size
+def input_activity(data: dict, setup: Setup) -> tuple[np.ndarray, np.ndarray]:
+    """Binarised input activity over ``setup.period`` in frames of ``FRAME`` (synapse x
+    frame), and the circular shifts (frames) of the null: at least one trial, as the authors
+    shift by 1-600 s."""
+    start, end = period_bounds(setup, setup.period)
     keep = (data["input_time"] >= start) & (data["input_time"] < end)
     inputs = analysis.activity(data["input_index"][keep], data["input_time"][keep] - start,
-                               n_syn, end - start, FRAME)
-    # shifts of at least one trial, as the authors shift by 1-600 s
+                               data["layout"]["group"].size, end - start, FRAME)
     low = int(setup.task.trial_duration / FRAME)
     shifts = np.random.default_rng(setup.seed).integers(low, inputs.shape[1] - low, N_SHIFTS)
-    active = np.flatnonzero(inputs.any(axis=1))
-    if rule_set is not None:
-        cell, t = somatic_spikes(data, rule_set, condition)
-        keep = (t >= start) & (t < end)
-        soma = analysis.activity(cell[keep], t[keep] - start, setup.n_cells, end - start, FRAME)
-        score = np.full(n_syn, np.nan)
-        for k in active:
-            score[k] = analysis.relative_coactivity(inputs[k], soma[layout["cell"][k]], shifts)
-        return {"soma": score}
-    out = {name: np.full(n_syn, np.nan) for name in
+    return inputs, shifts
+
+
+def soma_coactivity(data: dict, setup: Setup, inputs: np.ndarray, shifts: np.ndarray,
+                    rule_set: int, condition: int) -> np.ndarray:
+    """Per synapse, relative co-activity with the somatic APs of its cell (NaN if silent)."""
+    start, end = period_bounds(setup, setup.period)
+    cell, t = somatic_spikes(data, rule_set, condition)
+    keep = (t >= start) & (t < end)
+    soma = analysis.activity(cell[keep], t[keep] - start, setup.n_cells, end - start, FRAME)
+    score = np.full(inputs.shape[0], np.nan)
+    for k in np.flatnonzero(inputs.any(axis=1)):
+        score[k] = analysis.relative_coactivity(inputs[k], soma[data["layout"]["cell"][k]],
+                                                shifts)
+    return score
+
+
+def neighbour_coactivity(data: dict, inputs: np.ndarray,
+                         shifts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per synapse, relative co-activity with the other spines on its branch within 10 and
+    20 um (``local_10um``, ``local_20um``) and beyond 30 um (``distant``); all rule sets
+    share it (identical input)."""
+    layout = data["layout"]
+    out = {name: np.full(inputs.shape[0], np.nan) for name in
            (*(f"local_{int(r)}um" for r in NEARBY), "distant")}
     x = layout["x"]
     _, dendrite = np.unique(np.char.add(layout["cell"].astype(str), layout["branch"]),
                             return_inverse=True)
     members = np.split(np.argsort(dendrite, kind="stable"),
                        np.cumsum(np.bincount(dendrite))[:-1])
-    for k in active:
+    for k in np.flatnonzero(inputs.any(axis=1)):
         same = members[dendrite[k]]
         same = same[same != k]
         d = np.abs(x[same] - x[k])
@@ -590,7 +595,8 @@ def measure(data: dict, setup: Setup) -> dict[str, dict]:
     condition."""
     layout = data["layout"]
     first, last = setup.period
-    local = coactivity(data, setup, setup.period)
+    inputs, shifts = input_activity(data, setup)
+    local = neighbour_coactivity(data, inputs, shifts)
     out = {}
     for r, name in enumerate(data["rule_sets"]):
         entry = {"compartments": {}, "learning_curve": {}}
@@ -599,7 +605,7 @@ def measure(data: dict, setup: Setup) -> dict[str, dict]:
             ratio = data["w"][r, c, :, last] / data["w"][r, c, :, first]
             # a spine whose efficacy started at 0 is counted as stable
             ratio = np.where(np.isfinite(ratio), ratio, 1.0)
-            scores = ({**coactivity(data, setup, setup.period, r, c), **local}
+            scores = ({"soma": soma_coactivity(data, setup, inputs, shifts, r, c), **local}
                       if condition == "control" else {})
             for compartment in COMPARTMENTS:
                 m = layout["compartment"] == compartment
