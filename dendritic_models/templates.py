@@ -22,7 +22,7 @@ Geometry:
 
 from __future__ import annotations
 
-from brian2 import cm, kohm, ms, nS, ohm, pA, uF, um
+from brian2 import cm, kohm, ms, mV, nS, ohm, pA, siemens, uF, um
 
 from .compartment import Compartment
 from .mechanisms import adex, ca_plateau, na_spike
@@ -94,4 +94,61 @@ def l5_pyramidal(rules: RuleSet | None = None) -> NeuronModel:
     return _build(comps, "l5_pyramidal", rules)
 
 
-TEMPLATES = {"l23_pyramidal": l23_pyramidal, "l5_pyramidal": l5_pyramidal}
+def la_principal(rules: RuleSet | None = None) -> NeuronModel:
+    """A lateral-amygdala principal neuron: the 3-compartment cell of Kim, Paré & Nair 2013
+    (Learn Mem 20:421; ModelDB 150288, ``LAcells_template.hoc``), with an AdEx soma.
+
+    Geometry and passive membrane as published: soma 25 x 24.75 um (Rm 80 kOhm cm^2);
+    ``dend`` 118.5 x 2.5 um (leak x 2.65, Cm x 1.76 for spines), where all inputs land, split
+    here into a ``proximal`` and a ``distal`` half so that rule sets can address the two;
+    ``p_dend`` 400 x 5 um (gL 73.3 uS/cm^2, Cm x 1.98), the rest of the tree. Cm 1.4 uF/cm^2,
+    Ra 200 Ohm cm, EL -70 mV: input resistance ~190 MOhm, membrane time constant ~45 ms.
+    The published Hodgkin-Huxley channels (Na, Kdr, A, M, h, HVA Ca, sAHP) are reduced to an
+    AdEx soma (threshold VT -50 mV) whose adaptation sets the firing type, see
+    :data:`LA_FIRING_TYPES`. ``rules`` as in :func:`l23_pyramidal`."""
+    cm_ = 1.4 * uF / cm**2
+    rm = 80 * kohm * cm**2
+    dend = {"Cm": 1.7637 * cm_, "gL": 1.7637 * 1.5 / rm, "Ra": 200 * ohm * cm}
+    comps = [
+        Compartment("soma", "soma", length=25 * um, diameter=24.75 * um,
+                    mechanisms=[adex(VT=-50 * mV, **LA_FIRING_TYPES["A"])], Cm=cm_, gL=1 / rm,
+                    Ra=147 * ohm * cm),
+        Compartment("proximal", "dendrite", parent="soma", length=59.25 * um,
+                    diameter=2.5 * um, **dend),
+        Compartment("distal", "dendrite", parent="proximal", length=59.25 * um,
+                    diameter=2.5 * um, **dend),
+        Compartment("p_dend", "dendrite", parent="soma", length=400 * um, diameter=5 * um,
+                    Cm=1.983 * cm_, gL=7.33e-5 * siemens / cm**2, Ra=200 * ohm * cm),
+    ]
+    return _build(comps, "la_principal", rules)
+
+
+#: AdEx adaptation of the three LA principal-cell types of Kim et al. 2013 (types A, B, C:
+#: high, intermediate and low spike-frequency adaptation; ModelDB 150288 differs between them
+#: only in the sAHP and M conductances, gsAHP 8, 0.45, 0.36 mS/cm^2 and gM 0.55, 0.39,
+#: 0.40 mS/cm^2). Spike-triggered adaptation b follows gsAHP (slow, tau_w 1 s, the decay of
+#: the model's Ca pool that drives the sAHP) and subthreshold adaptation a follows gM.
+LA_FIRING_TYPES = {
+    "A": {"a": 1.4 * nS, "b": 160 * pA, "tau_w": 1000 * ms},
+    "B": {"a": 1.0 * nS, "b": 9 * pA, "tau_w": 1000 * ms},
+    "C": {"a": 1.0 * nS, "b": 7.2 * pA, "tau_w": 1000 * ms},
+}
+
+
+def la_interneuron() -> NeuronModel:
+    """A lateral-amygdala fast-spiking interneuron (Kim et al. 2013, ModelDB 150288,
+    ``interneuron_template.hoc``: soma 15 x 15 um, dendrite 150 x 10 um, Rm 20 kOhm cm^2,
+    Cm 1 uF/cm^2, EL -70 mV), with a non-adapting AdEx soma standing for its Na/Kdr."""
+    passive = {"Cm": 1 * uF / cm**2, "gL": 1 / (20 * kohm * cm**2), "Ra": 150 * ohm * cm}
+    comps = [
+        Compartment("soma", "soma", length=15 * um, diameter=15 * um,
+                    mechanisms=[adex(VT=-50 * mV, a=0 * nS, b=0 * pA, tau_w=100 * ms)],
+                    **passive),
+        Compartment("dend", "dendrite", parent="soma", length=150 * um, diameter=10 * um,
+                    **passive),
+    ]
+    return NeuronModel(comps, name="la_interneuron")
+
+
+TEMPLATES = {"l23_pyramidal": l23_pyramidal, "l5_pyramidal": l5_pyramidal,
+             "la_principal": la_principal, "la_interneuron": la_interneuron}

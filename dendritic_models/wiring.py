@@ -82,7 +82,9 @@ def connect(
     w: initial efficacy; each spike increments a receptor by ``w * weights[receptor]``.
     seed: seed of the placement's random generator.
 
-    Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``) and
+    Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``, and
+    ``induction`` (1; set 0 to block plasticity induction) for a rule with ``induction``
+    parameters, see :class:`~dendritic_models.rules.base.Rule`) and
     the :class:`Layout`. A rule with ``on_neighbour`` statements gets a second ``Synapses``
     (``syn.neighbour_synapses``, contained in ``syn`` so networks include it) that relays
     each spike to the neighbours of the synapse it arrives at.
@@ -96,6 +98,8 @@ def connect(
     names = [where] if isinstance(where, str) else list(where)
     nodes = list({n.name: n for name in names for n in model.nodes(name)}.values())
     rule = _rule_for(rule, nodes)
+    gated = rule is not None and bool(rule.induction)
+    rule = rule.gated() if rule is not None else None
     for receptor, weight in weights.items():
         if receptor not in RECEPTORS:
             raise ModelError(f"unknown receptor {receptor!r}; valid: {sorted(RECEPTORS)}")
@@ -175,6 +179,8 @@ def connect(
         setattr(syn, f"w_{r}", weight)
     if rule is not None:
         rule.set_parameters(syn)
+    if gated:
+        syn.induction = 1
     kind = np.array([model.tree.compartments[b].kind for b in branch], dtype=object)
     layout = Layout(i, j, branch, kind, node, distance * um, x_um * um)
     if rule is not None and rule.on_neighbour:

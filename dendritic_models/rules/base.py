@@ -23,6 +23,14 @@ Locality. A rule reads only what is local to its synapse:
   use ``separation`` (the distance between the two, in metre). The target synapse's
   variables carry the suffix ``_post``, the neighbour's ``_pre`` is not available.
 
+Induction. ``induction`` names the parameters that set how much a synapse's activity
+changes it (learning rates, trace increments, NMDA-dependent calcium). ``connect`` gives every
+synapse of a rule with such parameters a variable ``induction`` (1; 0 blocks induction) that
+multiplies each of them wherever the rule uses it, so a protocol can block plasticity
+induction in chosen synapses and phases, as NMDA receptor blockade with APV does for
+NMDA-dependent LTP (Collingridge, Kehl & McLennan 1983, J Physiol 334:33), while what was
+learned stays and is expressed.
+
 ``method`` names Brian2's integrator for a rule's clock-driven equations when the default
 choice (exact, then Euler) does not apply, e.g. for thresholded voltage terms.
 """
@@ -36,6 +44,7 @@ from brian2 import Equations, Quantity
 from brian2.utils.stringtools import word_substitute
 
 from ..compartment import Compartment
+from ..errors import ModelError
 from ..mechanisms.base import Mechanism
 from ..quantities import unit_string
 
@@ -55,6 +64,26 @@ class Rule:
     on_neighbour: str = ""
     neighbour_radius: Quantity | None = None
     method: str | None = None  #: Brian2 integration method of clock-driven equations
+    induction: tuple[str, ...] = ()  #: parameters scaled by the synapse's ``induction``
+
+    def gated(self) -> Rule:
+        """The rule with each ``induction`` parameter multiplied by the per-synapse variable
+        ``induction`` in its equations and statements (the rule itself if it has none)."""
+        if not self.induction:
+            return self
+        missing = sorted(set(self.induction) - set(self.parameters))
+        if missing:
+            raise ModelError(f"rule {self.name!r}: induction names unknown parameters {missing}")
+        names = {p: f"({p}*induction)" for p in self.induction}
+        return replace(
+            self,
+            equations="\n".join(filter(None, ["induction : 1", word_substitute(self.equations,
+                                                                              names)])),
+            on_pre=word_substitute(self.on_pre, names),
+            on_post=word_substitute(self.on_post, names),
+            on_neighbour=word_substitute(self.on_neighbour, names),
+            induction=(),
+        )
 
     def synapse_model(self) -> list[str]:
         """The rule's lines of a ``Synapses`` model: the efficacy ``w`` (unless the rule's

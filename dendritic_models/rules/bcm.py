@@ -60,6 +60,7 @@ def bcm(
             raise ModelError(f"bcm: {name} = {value} must be positive")
     return Rule(
         name="bcm",
+        induction=("eta",),
         source="Bienenstock, Cooper & Munro 1982; Intrator & Cooper 1992",
         equations=(
             "dnu/dt = -nu/tau_nu : Hz (event-driven)\n"

@@ -60,6 +60,7 @@ def burst_dependent(
     require_unit(w_max, Quantity(1), "burst_dependent: w_max")
     return Rule(
         name="burst_dependent",
+        induction=("eta",),
         source="Payeur, Guerguiev, Zenke, Richards & Naud 2021 (Nat Neurosci 24:1010)",
         equations=(
             "detilde/dt = -etilde/tau_event : 1 (event-driven)\n"

@@ -61,6 +61,7 @@ def clopath(
     require_positive(tau_x, ms, "clopath: tau_x")
     return Rule(
         name="clopath",
+        induction=("A_LTD", "A_LTP"),
         source=SOURCE,
         equations=(
             "dxbar/dt = -xbar/tau_x : hertz (clock-driven)\n"

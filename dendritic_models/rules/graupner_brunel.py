@@ -125,6 +125,7 @@ def graupner_brunel(
         )
     return Rule(
         name=name,
+        induction=("Cpre",),
         source=SOURCE,
         equations=(  # c_u: calcium at the last update t_u; a_pending: jump due at t_arr
             "rho : 1\n"

@@ -50,6 +50,7 @@ def local_coactivity(
         require_unit(value, um / um, f"local_coactivity: {par}")
     return Rule(
         name="local_coactivity",
+        induction=("eta_coop", "eta_iso"),
         source="Wright, Hedrick & Komiyama 2025; Harvey & Svoboda 2007",
         equations="A : 1\nt_A : second\nC : 1\nt_C : second",
         on_pre=(

@@ -34,6 +34,7 @@ def pair_stdp(
     jump = "=" if nearest else "+="
     return Rule(
         name="pair_stdp_nearest" if nearest else "pair_stdp",
+        induction=("A_plus", "A_minus"),
         source="Song, Miller & Abbott 2000; Bi & Poo 1998",
         equations=(
             "dapre/dt = -apre/tau_plus : 1 (event-driven)\n"

@@ -115,6 +115,7 @@ def tag_capture(
     drive = "(u_{0} - theta_minus)*int(u_{0} > theta_minus)"
     return Rule(
         name="tag_capture",
+        induction=("A_LTD", "A_LTP"),
         source=SOURCE,
         equations=(
             "dxbar/dt = -xbar/tau_x : Hz (event-driven)\n"

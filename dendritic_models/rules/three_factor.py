@@ -48,6 +48,7 @@ global dopamine level of the source. Rewards reach the synapses through
 
 from __future__ import annotations
 
+import numpy as np
 from brian2 import Quantity, Synapses, ms, second
 
 from ..errors import ModelError
@@ -96,6 +97,7 @@ def three_factor_stdp(
             raise ModelError(f"three_factor_stdp: {name} = {value} must not be negative")
     return Rule(
         name="three_factor_stdp",
+        induction=("A_plus", "A_minus"),
         source="Izhikevich 2007 (Cereb Cortex 17:2443), Fig. 1a model; ModelDB 84167",
         equations=_EQUATIONS,
         on_pre=f"{CATCH_UP}\napre = A_plus\nc -= apost",
@@ -115,15 +117,22 @@ def three_factor_stdp(
     )
 
 
-def dopamine_release(reward, plastic: Synapses, name: str | None = None) -> Synapses:
-    """A ``Synapses`` from every neuron of ``reward`` onto every synapse of ``plastic`` (made
+def dopamine_release(reward, plastic: Synapses, name: str | None = None,
+                     i: np.ndarray | None = None, j: np.ndarray | None = None) -> Synapses:
+    """A ``Synapses`` from the neurons of ``reward`` onto the synapses of ``plastic`` (made
     by ``connect(..., rule=three_factor_stdp())``): each reward spike brings the synapse up
     to date, then adds ``d_reward`` to its dopamine level d (the source term DA(t) of
-    Izhikevich 2007).
+    Izhikevich 2007). Every reward neuron reaches every synapse, unless ``i`` (reward neuron)
+    and ``j`` (synapse index) say which.
     """
     if "d_reward" not in plastic.variables:
         raise ModelError(f"{plastic.name!r} does not carry the three_factor_stdp rule")
+    if (i is None) != (j is None):
+        raise ModelError("dopamine_release: give both i and j, or neither")
     statements = on_target_synapses(f"{CATCH_UP}\nd += d_reward", plastic)
     release = Synapses(reward, plastic, on_pre=statements, name=name or f"{plastic.name}_dopamine")
-    release.connect()
+    if i is None:
+        release.connect()
+    else:
+        release.connect(i=np.asarray(i, dtype=int), j=np.asarray(j, dtype=int))
     return release

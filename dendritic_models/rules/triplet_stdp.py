@@ -39,6 +39,7 @@ def triplet_stdp(
     jump = "= 1" if nearest else "+= 1"
     return Rule(
         name="triplet_stdp_nearest" if nearest else "triplet_stdp",
+        induction=("A2_plus", "A3_plus", "A2_minus", "A3_minus"),
         source="Pfister & Gerstner 2006, Table 3",
         equations=(
             "dr1/dt = -r1/tau_plus : 1 (event-driven)\n"
