@@ -98,7 +98,6 @@ def connect(
     names = [where] if isinstance(where, str) else list(where)
     nodes = list({n.name: n for name in names for n in model.nodes(name)}.values())
     rule = _rule_for(rule, nodes)
-    gated = rule is not None and bool(rule.induction)
     rule = rule.gated() if rule is not None else None
     for receptor, weight in weights.items():
         if receptor not in RECEPTORS:
@@ -179,7 +178,7 @@ def connect(
         setattr(syn, f"w_{r}", weight)
     if rule is not None:
         rule.set_parameters(syn)
-    if gated:
+    if "induction" in syn.variables:  # a gated rule: induction on until a protocol blocks it
         syn.induction = 1
     kind = np.array([model.tree.compartments[b].kind for b in branch], dtype=object)
     layout = Layout(i, j, branch, kind, node, distance * um, x_um * um)
