@@ -19,15 +19,16 @@ Methods
 Paradigm (:class:`Paradigm`). Phases habituation (tones alone), conditioning (tone-shock
 pairings, the shock co-terminating with the tone), consolidation (spontaneous activity),
 test (tones alone), extinction (tones alone), a second gap and extinction recall. Tones
-last 500 ms; Kim et al. give one every 4 s (8 habituation tones, 16 pairings, 20
-extinction tones); we give one every 2 s: the longest time constant of the rules compared
-is the 1 s eligibility trace of the three-factor rule, which still decays by e^-1.5
-between tones. Each tone drives the tone afferents with regular trains (ModelDB
+last 500 ms, one every 4 s, as Kim et al. (8 habituation tones, 16 pairings, 20 extinction
+tones). Each tone drives the tone afferents with regular trains (ModelDB
 ``function_ToneSignalGen_*.hoc``), here 40 Hz throughout (Kim et al. raise it from 20 to
 40 Hz during training; a constant rate keeps the CS the same in every phase, so that a
 change in the CS response measures plasticity in LA). The shock (US) is 10 pulses at
-100 Hz in the last 100 ms of the tone (``shockcondi.hoc``); unpaired, it comes midway
-between tones.
+100 Hz in the last 100 ms of the tone (``shockcondi.hoc``). Unpaired (explicitly unpaired,
+in blocks): the same shocks, one per tone period, during the consolidation gap, the first
+5.5 s after the last tone; shocks midway between tones (1.5 s after a tone ends) would be
+trace conditioning, which rats learn (and which the 1 s eligibility trace of the
+three-factor rule bridges).
 
 Circuit (:class:`Circuit`). Principal neurons (PNs, :func:`~dendritic_models.templates.
 la_principal`, firing types A:B:C = 6:3:1 as the paper states; ModelDB's cell list gives
@@ -36,9 +37,11 @@ la_interneuron`); PN->PN, PN->IN and IN->PN connections with the published mean 
 (21, 22 and 20 from ModelDB ``Syn_Matrix.txt``; no IN->IN) and 1-5 ms delays; IN->PN
 synapses on the soma. Each cell has one background Poisson input (PN 3 Hz, IN 5 Hz, with
 30 and 20 ms dead times, ``BgGen.hoc``). Synaptic weights are the published peak
-conductances (AMPA 1 nS, NMDA 0.5 nS, GABA_A 0.6 nS per unit of ModelDB's ``initW``), with
-this package's receptor kinetics (:mod:`dendritic_models.mechanisms.receptors`);
-short-term depression of intra-LA synapses is left out. Smaller than the published 800 PNs
+conductances (AMPA 1 nS, NMDA 0.5 nS, GABA_A 0.6 nS per unit of ModelDB's ``initW``), AMPA
+and GABA_A converted to the same charge per event with this package's receptor kinetics
+(:func:`charge_scale`; ModelDB's background synapses, a 0.5/7 ms double exponential, are
+scaled like the tone synapses, 1.55 where their own kinetics would give 1.63); short-term
+depression of intra-LA synapses is left out. Smaller than the published 800 PNs
 and 200 INs by default; the published size is ``Circuit(n_principal=800,
 n_interneurons=200)``.
 
@@ -53,10 +56,25 @@ LeDoux 1994, Exp Brain Res 98:261), cortical ones 20-30 ms (ModelDB's ventral de
 
 Rule sets (:data:`RULE_SETS`), on tone->PN and PN->PN synapses (the synapses whose
 plasticity the findings are about; Kim et al. also make PN->IN, tone->IN and IN->PN
-plastic): pair STDP (``hebbian``), the calcium-based rule of Graupner & Brunel 2012
-(``calcium``), three-factor STDP with the US as the third factor (``three_factor``: US-evoked
-neuromodulator release gates Hebbian changes in LA, Johansen et al. 2014, PNAS 111:E5584),
-and ``compartment_specific`` (pair STDP proximally, local co-activity distally).
+plastic), efficacies bounded to [0 or 1, 3] x initial (Kim et al.'s tone synapses reach
+2.6-3.6 x):
+
+- ``hebbian``: pair STDP (Song et al. 2000), A_plus 0.03, set so that the paired condition
+  learns within the conditioning phase (at the package default 0.01 its rise was not
+  significant);
+- ``calcium``: Graupner & Brunel 2012, DP set (tau 150 s) with both calcium jumps halved
+  (C_pre = C_post = 0.5): as in Kim et al.'s NMDA-only calcium, neither the 40 Hz tone
+  alone (peak 0.7) nor a 100 Hz postsynaptic burst alone (peak 1.27) reaches theta_p = 1.3,
+  their conjunction does;
+- ``three_factor``: STDP eligibility x neuromodulator (Izhikevich 2007), released by each US
+  (noradrenaline/dopamine released by the shock gate Hebbian plasticity in LA; Hebbian
+  pairing of tone and PN depolarisation alone does not teach: Johansen et al. 2014, PNAS
+  111:E5584), hence no tonic level (d_tonic = 0; Izhikevich's 0.002 makes it plain STDP
+  between rewards); ModelDB 84167's rates;
+- ``compartment_specific``: pair STDP (as ``hebbian``) on the proximal half of the input
+  dendrite (thalamic and shock synapses), local co-activity on the distal half (cortical and
+  PN->PN synapses) with the rates calibrated on Wright et al.'s spine data
+  (:data:`protocols.motor_learning.LOCAL`).
 
 Conditions (:data:`CONDITIONS`), each a copy of the circuit on identical input: ``paired``,
 ``apv_conditioning`` and ``apv_test`` (APV during that phase), ``unpaired``, ``cs_only``,
@@ -75,9 +93,10 @@ afferents arrive after 8-12 ms and the membrane time constant is ~45 ms; Quirk e
 rat units fire within 15 ms), ``late`` 40-500 ms. A cell is CS-responsive in a phase if its
 short-window spike count over the phase's tones exceeds its baseline expectation with
 Poisson p < 0.01.
-Freezing proxy (ours, not Kim et al.'s): the fraction of 50 ms bins during tones in which the
-PN population rate exceeds the mean + 3 SD of the pre-tone bins of habituation, a stand-in
-for the LA drive that central amygdala needs to trigger freezing.
+Freezing proxy (ours, not Kim et al.'s): the fraction of 50 ms bins during the tones of a
+phase in which the PN population rate exceeds the mean + 3 SD of the same bins during
+habituation: LA output beyond what the naive tone drives, a stand-in for the drive that
+central amygdala needs to trigger freezing (near 0 in habituation by construction).
 """
 
 from __future__ import annotations
@@ -97,19 +116,22 @@ from brian2 import (
     TimedArray,
     defaultclock,
     device,
+    ms,
     nS,
     prefs,
     second,
     set_device,
 )
-from scipy.stats import poisson
+from scipy.stats import binomtest, poisson
 
 from dendritic_models import NeuronModel, rules
+from dendritic_models.mechanisms.receptors import RECEPTORS
 from dendritic_models.results import finding, provenance, write_json
 from dendritic_models.rules.base import RuleSet
 from dendritic_models.rules.three_factor import dopamine_release
 from dendritic_models.templates import LA_FIRING_TYPES, la_interneuron, la_principal
 from dendritic_models.wiring import connect
+from protocols.motor_learning import LOCAL
 
 SOURCE = ("Kim, Paré & Nair 2013, Learn Mem 20:421 (ModelDB 150288); Quirk, Repa & LeDoux "
           "1995; Miserendino et al. 1990; Campeau et al. 1992")
@@ -137,12 +159,12 @@ class Paradigm:
 
     habituation: int = 8
     conditioning: int = 16
-    consolidation: float = 10.0  #: s (Kim et al.: ~100 s)
+    consolidation: float = 100.0  #: s (Kim et al.: ~100 s); holds the unpaired shocks
     test: int = 4
     extinction: int = 20
     gap: float = 10.0  #: s between extinction and recall
     recall: int = 4
-    tone_period: float = 2.0  #: s, onset to onset (Kim et al.: 4 s)
+    tone_period: float = 4.0  #: s, onset to onset (Kim et al.)
     tone_duration: float = 0.5  #: s
     tone_rate: float = 40.0  #: Hz, regular afferent trains
     thalamic_latency: tuple[float, float] = (0.008, 0.012)  #: s, uniform per afferent
@@ -152,15 +174,45 @@ class Paradigm:
     us_rate: float = 100.0  #: Hz, ending with the tone
     us_delay: tuple[float, float] = (0.010, 0.020)  #: s, per target cell (ModelDB)
 
+    def __post_init__(self):
+        room = (self.conditioning + 1) * self.tone_period
+        if self.consolidation < room:
+            raise ValueError(f"consolidation = {self.consolidation} s cannot hold the unpaired "
+                             f"shocks: it needs (conditioning + 1) x tone_period = {room} s")
+
     def phase_durations(self) -> dict[str, float]:
         return {p: (getattr(self, p) * self.tone_period
                     if isinstance(getattr(self, p), int) else getattr(self, p))
                 for p in PHASES}
 
 
+#: ModelDB 150288 receptor kinetics (Destexhe et al. 1994 scheme: transmitter for Cdur ms,
+#: dr/dt = alpha T (1 - r) - beta r; Cdur ms, alpha /ms, beta /ms): AMPA onto PNs
+#: (``tone2pyrD.mod``), onto INs (``tone2interD.mod``), GABA_A (``interD2pyrD_STFD.mod``)
+MODELDB_KINETICS = {"AMPA_PN": (1.421, 3.8142, 0.1429), "AMPA_IN": (0.713, 10.1571, 0.4167),
+                    "GABA_A": (0.7254, 7.2609, 0.2667)}
+
+
+def charge_scale(kinetics: str) -> float:
+    """Factor by which a ModelDB peak conductance is scaled here so that one event delivers
+    the same conductance integral (charge at fixed driving force) with this package's
+    single-exponential receptor: integral of r per unit of its peak, over ``tau``.
+    AMPA onto PNs 1.55, onto INs 0.57, GABA_A 0.78."""
+    cdur, alpha, beta = MODELDB_KINETICS[kinetics]
+    r_inf, tau_on = alpha / (alpha + beta), 1 / (alpha + beta)
+    r_end = r_inf * (1 - np.exp(-cdur / tau_on))
+    integral = r_inf * (cdur - tau_on * (1 - np.exp(-cdur / tau_on))) + r_end / beta
+    ours = RECEPTORS["GABA_A" if kinetics == "GABA_A" else "AMPA"]
+    return float(integral / r_end / (ours.constants[f"tau_{ours.name}"] / ms))
+
+
 @dataclass(frozen=True)
 class Circuit:
-    """Cells, connectivity and peak conductances (nS as AMPA, NMDA or GABA_A per synapse)."""
+    """Cells, connectivity and peak conductances (nS as AMPA, NMDA or GABA_A per synapse, as
+    published: ModelDB's gbar per unit weight times ``initW``). AMPA and GABA_A are converted
+    by :func:`charge_scale` to this package's receptor kinetics; NMDA is used as published
+    (ModelDB's NMDA saturates at one event per synapse, ours sums, so during a 40 Hz tone ours
+    already passes more NMDA charge)."""
 
     n_principal: int = 60
     n_interneurons: int = 15
@@ -195,24 +247,23 @@ class Setup:
 
 FULL = Setup()
 QUICK = Setup(
-    paradigm=Paradigm(habituation=4, conditioning=8, consolidation=2.0, test=3, extinction=8,
-                      gap=2.0, recall=3),
+    paradigm=Paradigm(habituation=3, conditioning=6, consolidation=28.0, test=3, extinction=6,
+                      gap=4.0, recall=2),
     circuit=Circuit(n_principal=30, n_interneurons=8),
 )
 
-# Calibration: each rule's rate is set so that the paired condition learns within the
-# conditioning phase; every other condition and finding is a prediction.
-HEBBIAN = rules.pair_stdp(A_plus=0.05, depression_ratio=1.05, w_max=3.0)
+# Calibration (see the module's Rule sets): rates set so that the paired condition learns;
+# every other condition and finding is a prediction.
+HEBBIAN = rules.pair_stdp(A_plus=0.03, depression_ratio=1.05, w_max=3.0)
 RULE_SETS = {
     "hebbian": RuleSet("hebbian", {"dendrite": HEBBIAN}, "pair STDP (Song et al. 2000)"),
-    "calcium": RuleSet("calcium", {"dendrite": rules.graupner_brunel(tau=5 * second)},
+    "calcium": RuleSet("calcium", {"dendrite": rules.graupner_brunel(C_pre=0.5, C_post=0.5, b=3.0)},
                        "calcium-based (Graupner & Brunel 2012)"),
     "three_factor": RuleSet(
-        "three_factor", {"dendrite": rules.three_factor_stdp(d_reward=0.5)},
+        "three_factor", {"dendrite": rules.three_factor_stdp(d_tonic=0.0, w_max=3.0)},
         "STDP eligibility x US-evoked neuromodulator (Izhikevich 2007; Johansen et al. 2014)"),
     "compartment_specific": RuleSet(
-        "compartment_specific",
-        {"proximal": HEBBIAN, "distal": rules.local_coactivity(eta_coop=0.02, eta_iso=0.002)},
+        "compartment_specific", {"proximal": HEBBIAN, "distal": LOCAL},
         "pair STDP proximal, local co-activity distal (Wright et al. 2025)"),
 }
 
@@ -231,13 +282,14 @@ def tone_onsets(paradigm: Paradigm) -> dict[str, np.ndarray]:
 
 def us_onsets(paradigm: Paradigm, condition: str) -> np.ndarray:
     """Onsets (s) of the shock trains of a condition: co-terminating with the conditioning
-    tones, midway between them (``unpaired``), or none (``cs_only``)."""
+    tones, one per tone period in the middle of the periods of the consolidation gap
+    (``unpaired``), or none (``cs_only``)."""
     if condition == "cs_only":
         return np.empty(0)
     tones = tone_onsets(paradigm)["conditioning"]
     train = paradigm.us_pulses / paradigm.us_rate
     if condition == "unpaired":
-        return tones + paradigm.tone_period / 2
+        return tones + (paradigm.conditioning + 0.5) * paradigm.tone_period
     return tones + paradigm.tone_duration - train
 
 
@@ -364,17 +416,17 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
         j = np.concatenate([post + k * size_post for k in which])
         return i, j
 
-    def receptors(pair):
-        return {"AMPA": pair[0] * nS, "NMDA": pair[1] * nS}
+    def receptors(pair, onto="PN"):
+        return {"AMPA": pair[0] * charge_scale(f"AMPA_{onto}") * nS, "NMDA": pair[1] * nS}
 
     # fixed synapses: background, shocks, tone -> IN, PN -> IN, IN -> PN
     static = [
         ("background_pn", principal, "proximal", np.arange(n), np.arange(n), 0,
          receptors(circuit.background_pn[2:])),
         ("background_in", interneurons, "dend", np.arange(m), np.arange(m), 0,
-         receptors(circuit.background_in[2:])),
+         receptors(circuit.background_in[2:], "IN")),
         ("tone_in", interneurons, "dend", wires["tone_in_post"] % n, wires["tone_in_post"], 0,
-         receptors(circuit.tone_to_in)),
+         receptors(circuit.tone_to_in, "IN")),
     ]
     for source_name, target, where, pre, post, size_pre, weights in static:
         i, j = each_copy(pre, post, size_pre, target.N // n_copies,
@@ -388,17 +440,19 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
                 (interneurons, wires["us_in"], "dend", circuit.us_in, m)):
             pre = cells + (0 if target is principal else n)
             i, j = each_copy(pre, cells, 0, size, sources[f"us_{c}"], mine)
-            syn, _ = connect(afferents, target, where, receptors(pair), i=i, j=j,
+            syn, _ = connect(afferents, target, where,
+                             receptors(pair, "PN" if target is principal else "IN"), i=i, j=j,
                              name=f"us_{c}_{target.name}")
             net.add(syn)
     i, j = each_copy(wires["pn_in_pre"], wires["pn_in_post"], n, m)
-    syn, _ = connect(principal, interneurons, "dend", receptors(circuit.pn_in), i=i, j=j,
+    syn, _ = connect(principal, interneurons, "dend", receptors(circuit.pn_in, "IN"), i=i, j=j,
                      name="pn_in")
     syn.delay = np.tile(wires["pn_in_delay"], n_copies) * second
     net.add(syn)
     i, j = each_copy(wires["in_pn_pre"], wires["in_pn_post"], m, n)
-    syn, _ = connect(interneurons, principal, "soma", {"GABA_A": circuit.in_pn * nS}, i=i,
-                     j=j, name="in_pn")
+    syn, _ = connect(interneurons, principal, "soma",
+                     {"GABA_A": circuit.in_pn * charge_scale("GABA_A") * nS}, i=i, j=j,
+                     name="in_pn")
     syn.delay = np.tile(wires["in_pn_delay"], n_copies) * second
     net.add(syn)
 
@@ -437,11 +491,10 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
     net.add(spikes)
     weight_monitors = []
     for r, cls, syn, copy in plastic:
-        if cls == "tone":
-            mon = StateMonitor(syn, "w", record=True, dt=paradigm.tone_period * second,
-                               name=f"w_{syn.name}")
-            net.add(mon)
-            weight_monitors.append((r, syn.name, copy, mon))
+        mon = StateMonitor(syn, "w", record=True, dt=paradigm.tone_period * second,
+                           name=f"w_{syn.name}")
+        net.add(mon)
+        weight_monitors.append((r, cls, copy, mon))
 
     # plasticity induction blocked where and when a condition says: a schedule (tone period x
     # condition) per synapse class, read by each plastic synapse at every tone period
@@ -466,13 +519,15 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
                     dt=step * second, when="start", name=f"{syn.name}_induction"))
     net.run(total * second, namespace=schedules)
     n_records = int(round(total / paradigm.tone_period))
-    tone_w = np.full((len(rule_sets), len(conditions), n_records), np.nan)
+    mean_w = {cls: np.full((len(rule_sets), len(conditions), n_records), np.nan)
+              for cls in ("tone", "intra")}
     for r in range(len(rule_sets)):
         for c in range(len(conditions)):
-            values = [np.asarray(mon.w)[np.array([copies[k][1] == c for k in copy])]
-                      for rr, _, copy, mon in weight_monitors if rr == r]
-            if values:
-                tone_w[r, c] = np.concatenate(values)[:, :n_records].mean(axis=0)
+            for cls, out in mean_w.items():
+                values = [np.asarray(mon.w)[np.array([copies[k][1] == c for k in copy])]
+                          for rr, kind, copy, mon in weight_monitors if rr == r and kind == cls]
+                if values:
+                    out[r, c] = np.concatenate(values)[:, :n_records].mean(axis=0)
     cell = np.asarray(spikes.i)
     return {
         "rule_sets": list(rule_sets),
@@ -483,8 +538,10 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
         "spike_condition": np.array([copies[k][1] for k in cell // n], dtype=int),
         "spike_cell": cell % n,
         "spike_time": np.asarray(spikes.t / second),
-        # mean tone-synapse efficacy per rule set, condition and tone period (from t = 0)
-        "tone_w": tone_w,
+        # mean efficacy of tone->PN and of PN->PN synapses per rule set, condition and tone
+        # period (from t = 0)
+        "tone_w": mean_w["tone"],
+        "intra_w": mean_w["intra"],
     }
 
 
@@ -555,13 +612,13 @@ def responsive(response: dict[str, np.ndarray], alpha: float = 0.01) -> np.ndarr
 
 def freezing_proxy(cell, t, onsets: dict[str, np.ndarray], n: int, tone: float) -> dict:
     """Fraction of ``BIN`` bins during the tones of each phase in which the population PN
-    rate exceeds the habituation's pre-tone mean + 3 SD (see module docstring)."""
+    rate exceeds the mean + 3 SD of the habituation tones' bins (see module docstring)."""
     def rates(starts, span):
         edges = (starts[:, None] + np.arange(0, span + 1e-9, BIN)[None, :])
         counts = [np.histogram(t, bins=e)[0] for e in edges]
         return np.asarray(counts) / (BIN * n)
-    pre = rates(onsets["habituation"] - BASELINE, BASELINE)
-    threshold = pre.mean() + 3 * pre.std()
+    naive = rates(onsets["habituation"], tone)
+    threshold = naive.mean() + 3 * naive.std()
     return {phase: float((rates(o, tone) > threshold).mean()) for phase, o in onsets.items()}
 
 
@@ -569,7 +626,7 @@ def measure(data: dict, setup: Setup) -> dict[str, dict]:
     """Per rule set and condition: mean short and late CS responses (Hz) per phase, the
     short response per extinction tone, the fraction of CS-responsive cells per phase and
     of cells that became responsive (test vs habituation), the freezing proxy per phase,
-    and the mean tone-synapse efficacy per tone period."""
+    and the mean tone->PN and PN->PN efficacies per tone period."""
     n = setup.circuit.n_principal
     onsets = data["tone_onsets"]
     out = {}
@@ -581,12 +638,15 @@ def measure(data: dict, setup: Setup) -> dict[str, dict]:
             resp = {p: responsive(v) for p, v in per_phase.items()}
             out[name][condition] = {
                 "short": {p: float(v["short"].mean()) for p, v in per_phase.items()},
+                "short_count": {p: [int(v["short_count"].sum()), len(v["short_count"])]
+                                for p, v in per_phase.items()},
                 "late": {p: float(v["late"].mean()) for p, v in per_phase.items()},
                 "extinction_curve": per_phase["extinction"]["short"].mean(axis=1).tolist(),
                 "responsive": {p: float(v.mean()) for p, v in resp.items()},
                 "became_responsive": float((resp["test"] & ~resp["habituation"]).mean()),
                 "freezing": freezing_proxy(cell, t, onsets, n, setup.paradigm.tone_duration),
                 "tone_w": data["tone_w"][r, c].tolist(),
+                "intra_w": data["intra_w"][r, c].tolist(),
                 "rate": float(t.size / n / max(data["spike_time"].max(initial=1e-9), 1e-9)),
             }
     return out
@@ -594,7 +654,10 @@ def measure(data: dict, setup: Setup) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------- findings
 RISE = 1.5  #: test / habituation short-latency response counted as a clear rise
-NO_RISE = 1.1  #: at most a 10% rise counts as "no increase" (the issue's APV tolerance)
+NO_RISE = 1.1  #: at most a 10% rise counts as "no increase" ...
+ALPHA = 0.05  #: ... and so does a rise that is not significant (:func:`_rise_p`)
+KEPT = 0.75  #: a rise kept when at least this fraction of the paired one (at most 1/KEPT x
+#: for "changes little")
 
 
 def _ratio(entry: dict, phase: str = "test") -> float:
@@ -606,16 +669,29 @@ def _rise(entry: dict) -> float:
     return entry["short"]["test"] - entry["short"]["habituation"]
 
 
+def _rise_p(entry: dict) -> float:
+    """One-sided p that the PNs' short-window spike count per tone rose from habituation to
+    test: given the pooled count of both phases, the test's share is binomial with the test's
+    share of the tones under no change (the conditional test of two Poisson rates)."""
+    (test, n_test), (hab, n_hab) = entry["short_count"]["test"], entry["short_count"]["habituation"]
+    if test + hab == 0:
+        return 1.0
+    return float(binomtest(test, test + hab, n_test / (n_test + n_hab),
+                           alternative="greater").pvalue)
+
+
 def findings(measured: dict) -> list[dict]:
     """The claims of the sources, for one rule set (``measured[condition]``); a claim is
     only judged when every condition it compares was run."""
     out = []
     paired = measured.get("paired")
     if paired is not None:
-        ratio = _ratio(paired)
+        ratio, p = _ratio(paired), _rise_p(paired)
         out.append(finding(
             "paired: short-latency CS response rises from habituation to test",
-            round(ratio, 3), f"test / habituation >= {RISE} (Quirk et al. 1995)", ratio >= RISE))
+            {"ratio": round(ratio, 3), "p": round(p, 4)},
+            f"test / habituation >= {RISE} and significant (one-sided p < {ALPHA}, "
+            "Poisson counts; Quirk et al. 1995)", ratio >= RISE and p < ALPHA))
         late = (paired["late"]["test"] / paired["late"]["habituation"]
                 if paired["late"]["habituation"] > 0 else float("inf"))
         out.append(finding(
@@ -640,20 +716,26 @@ def findings(measured: dict) -> list[dict]:
         ("tone_plasticity_blocked", "tone-synapse plasticity blocked: no retention", "no_rise"),
         ("apv_test", "APV at test: the learned response is expressed", "kept"),
         ("intra_plasticity_blocked", "intra-LA plasticity blocked: retention changes little",
-         "kept"),
+         "little"),
     ):
         entry = measured.get(condition)
-        if entry is None or (claim == "kept" and paired is None):
+        if entry is None or (claim != "no_rise" and paired is None):
             continue
         if claim == "no_rise":
-            ratio = _ratio(entry)
-            out.append(finding(name, round(ratio, 3), f"test / habituation <= {NO_RISE}",
-                               ratio <= NO_RISE))
+            ratio, p = _ratio(entry), _rise_p(entry)
+            out.append(finding(
+                name, {"ratio": round(ratio, 3), "p": round(p, 4)},
+                f"test / habituation <= {NO_RISE}, or no significant rise "
+                f"(one-sided Poisson p >= {ALPHA})", ratio <= NO_RISE or p >= ALPHA))
+        elif claim == "kept":
+            kept = _rise(entry) / _rise(paired) if _rise(paired) > 0 else float("nan")
+            out.append(finding(name, round(kept, 3), f"rise >= {KEPT} of the paired rise "
+                               "(Miserendino et al. 1990; Campeau et al. 1992)", kept >= KEPT))
         else:
             kept = _rise(entry) / _rise(paired) if _rise(paired) > 0 else float("nan")
             out.append(finding(name, round(kept, 3),
-                               "rise >= 0.75 of the paired rise (Kim et al. 2013; "
-                               "Miserendino et al. 1990)", kept >= 0.75))
+                               f"rise {KEPT}-{1 / KEPT:.2f} x the paired rise (Kim et al. 2013)",
+                               KEPT <= kept <= 1 / KEPT))
     return out
 
 
@@ -768,7 +850,7 @@ def main(argv: list[str] | None = None) -> dict:
     np.savez_compressed(
         args.out / "data.npz", rule_sets=np.array(data["rule_sets"]),
         conditions=np.array(data["conditions"]), firing_type=data["firing_type"],
-        tone_w=data["tone_w"],
+        tone_w=data["tone_w"], intra_w=data["intra_w"],
         **{f"tone_onsets_{k}": v for k, v in data["tone_onsets"].items()},
         **{k: data[k] for k in ("spike_rule_set", "spike_condition", "spike_cell",
                                 "spike_time")},

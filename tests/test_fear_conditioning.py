@@ -10,6 +10,8 @@ blocked synapse's efficacy unchanged to 1e-12, an open one changed by the pair-S
 form to 1e-9.
 """
 
+import json
+
 import numpy as np
 import pytest
 from brian2 import Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, ms, mV, nA, nS, pA
@@ -76,9 +78,15 @@ def test_schedule_pairs_the_shock_with_the_end_of_each_tone():
     last_pulse = paired + (p.us_pulses - 1) / p.us_rate
     assert np.all(last_pulse < tones["conditioning"] + p.tone_duration)
     assert np.all(paired > tones["conditioning"])
+    # unpaired: as many shocks, all in the consolidation gap, >= 5 s from any tone
     unpaired = fc.us_onsets(p, "unpaired")
-    assert np.all(np.abs(unpaired - tones["conditioning"]) >= p.tone_duration)
+    assert unpaired.size == paired.size
+    all_tones = np.concatenate(list(tones.values()))
+    gap = np.abs(unpaired[:, None] - all_tones[None, :] - p.tone_duration / 2).min()
+    assert gap >= 5.0
     assert fc.us_onsets(p, "cs_only").size == 0
+    with pytest.raises(ValueError, match="cannot hold the unpaired"):
+        fc.Paradigm(conditioning=16, consolidation=60.0)
 
 
 def test_wiring_has_the_published_in_degrees():
@@ -118,3 +126,72 @@ def test_a_rule_gating_an_unknown_parameter_is_refused():
                 induction=("eta", "zeta"))
     with pytest.raises(ModelError, match="zeta"):
         rule.gated()
+
+
+# ---------------------------------------------------------------------------- quick replay
+RULES = "three_factor"  # the rule set that reproduces the acquisition findings (README table)
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory):
+    """The quick paradigm, every condition, the three-factor rule set, through the CLI
+    (one cpp_standalone build)."""
+    out = tmp_path_factory.mktemp("fear_conditioning")
+    fc.main(["--quick", "--rules", RULES, "--seed", "1", "--out", str(out),
+             "--build", str(out / "build")])
+    return out, json.loads((out / "result.json").read_text())
+
+
+def _weights(result, condition, phase_start, phase_end):
+    """Mean tone->PN efficacy at the start and end of a phase (one sample per tone period)."""
+    paradigm = fc.Paradigm(**{k: tuple(v) if isinstance(v, list) else v
+                              for k, v in result["parameters"]["paradigm"].items()})
+    bounds = np.cumsum([0, *paradigm.phase_durations().values()]) / paradigm.tone_period
+    w = np.asarray(result["measured"][RULES][condition]["tone_w"])
+    index = dict(zip(fc.PHASES, range(len(fc.PHASES)), strict=True))
+    return (w[int(round(bounds[index[phase_start]]))],
+            w[int(round(bounds[index[phase_end] + 1])) - 1])
+
+
+def test_result_contract(replay):
+    out, result = replay
+    assert (out / "figure.png").stat().st_size > 10_000
+    assert result["conditions"] == list(fc.CONDITIONS)
+    assert result["seed"] == 1 and result["quick"] is True
+    assert set(result["rule_sets"]) == {RULES}
+    with np.load(out / "data.npz") as data:
+        assert data["tone_w"].shape[:2] == (1, len(fc.CONDITIONS))
+        assert data["spike_time"].size > 100
+    names = {f["name"] for f in result["findings"]}
+    assert len(names) == len(result["findings"]) == 10
+    for f in result["findings"]:
+        assert set(f) >= {"rule_set", "name", "value", "target", "reproduced"}
+
+
+def test_three_factor_learns_the_association_and_only_with_the_shock(replay):
+    """Quirk et al. 1995 (paired rise, short latency, recruited cells); Miserendino et al.
+    1990 (APV: no acquisition, expression intact); unpaired, CS alone and blocked tone-input
+    plasticity: no increase."""
+    _, result = replay
+    verdicts = {f["name"]: f["reproduced"] for f in result["findings"]}
+    failed = [name for name, ok in verdicts.items() if not ok and "extinction" not in name
+              and "intra-LA" not in name]
+    assert not failed, failed
+
+
+def test_apv_blocks_induction_and_the_neuromodulator_gates_it(replay):
+    """The gate in the full protocol: in the paired copy the tone synapses potentiate during
+    conditioning; under APV they change by less than 5% of that (the first shocks still
+    read eligibility tagged during habituation, before the drug, which decays with 1 s);
+    without a shock (extinction) the three-factor rule has no neuromodulator and changes
+    nothing (to 1e-12), so it cannot express extinction."""
+    _, result = replay
+    before, after = _weights(result, "paired", "conditioning", "conditioning")
+    learned = after - before
+    assert learned > 0.1
+    before, after = _weights(result, "apv_conditioning", "conditioning", "conditioning")
+    assert abs(after - before) < 0.05 * learned
+    before, after = _weights(result, "paired", "extinction", "recall")
+    assert after == pytest.approx(before, abs=1e-12)
+    verdict = {f["name"]: f["reproduced"] for f in result["findings"]}
+    assert verdict["extinction lowers the CS response"] is False

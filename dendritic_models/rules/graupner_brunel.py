@@ -43,6 +43,11 @@ calcium (and after :func:`~dendritic_models.wiring.connect`'s conductance increm
 thus use the efficacy as of the previous event); to read them at a given time, end with a
 spike then (e.g. a postsynaptic one).
 
+Induction (:class:`~dendritic_models.rules.base.Rule`): both calcium jumps. The cortical
+spike-timing plasticity the DP set was fitted to is blocked by NMDA receptor antagonists, LTP
+and LTD alike (Sjöström, Turrigiano & Nelson 2001, Neuron 32:1149; 2003, Neuron 39:641), so
+blocking induction removes the calcium of both spikes, not only the presynaptic one.
+
 Left out: calcium from local depolarisation (NMDA, local bAP amplitude). ``on_post`` runs at
 the somatic threshold crossing, before the bAP reaches the synapse's compartment, so the
 compartment's voltage at that moment does not measure the local bAP; the jumps are the
@@ -125,7 +130,7 @@ def graupner_brunel(
         )
     return Rule(
         name=name,
-        induction=("Cpre",),
+        induction=("Cpre", "Cpost"),
         source=SOURCE,
         equations=(  # c_u: calcium at the last update t_u; a_pending: jump due at t_arr
             "rho : 1\n"
