@@ -153,6 +153,7 @@ def _weights(result, condition, phase_start, phase_end):
             w[int(round(bounds[index[phase_end] + 1])) - 1])
 
 
+@pytest.mark.slow
 def test_result_contract(replay):
     out, result = replay
     assert (out / "figure.png").stat().st_size > 10_000
@@ -168,6 +169,7 @@ def test_result_contract(replay):
         assert set(f) >= {"rule_set", "name", "value", "target", "reproduced"}
 
 
+@pytest.mark.slow
 def test_three_factor_learns_the_association_and_only_with_the_shock(replay):
     """Quirk et al. 1995 (paired rise, short latency, recruited cells); Miserendino et al.
     1990 (APV: no acquisition, expression intact); unpaired, CS alone and blocked tone-input
@@ -179,6 +181,7 @@ def test_three_factor_learns_the_association_and_only_with_the_shock(replay):
     assert not failed, failed
 
 
+@pytest.mark.slow
 def test_apv_blocks_induction_and_the_neuromodulator_gates_it(replay):
     """The gate in the full protocol: in the paired copy the tone synapses potentiate during
     conditioning; under APV they change by less than 5% of that (the first shocks still

@@ -94,6 +94,7 @@ def _verdicts(result, name):
     return {f["name"]: f["reproduced"] for f in result["findings"] if f["rule_set"] == name}
 
 
+@pytest.mark.slow
 def test_result_contract(replay):
     out, result = replay
     assert (out / "figure.png").stat().st_size > 10_000
@@ -103,6 +104,7 @@ def test_result_contract(replay):
         assert {"rule_set", "name", "value", "target", "reproduced"} <= set(f)
 
 
+@pytest.mark.slow
 def test_compartment_specific_rule_set_reproduces_every_finding(replay):
     _, result = replay
     verdicts = _verdicts(result, "compartment_specific")
@@ -114,11 +116,13 @@ def test_compartment_specific_rule_set_reproduces_every_finding(replay):
     ("hebbian_everywhere", "silencing: apical sLTP silenced / control"),
     ("local_everywhere", "silencing: basal sLTP silenced / control"),
 ])
+@pytest.mark.slow
 def test_uniform_rule_sets_fail_where_the_paper_says_they_should(replay, name, fails):
     _, result = replay
     assert not _verdicts(result, name)[fails]
 
 
+@pytest.mark.slow
 def test_silencing_leaves_the_apical_rule_untouched_and_removes_basal_potentiation(replay):
     _, result = replay
     comp = result["measured"]["compartment_specific"]["compartments"]
