@@ -8,6 +8,7 @@ rule's final weights agree within 1e-9 (absolute; efficacies are of order 1), an
 must have changed some weight, so the comparison is not vacuous. A rule that draws random
 numbers gets other numbers on each target even with one seed: it must run and change
 weights there (its projection carries no conductance, so the spikes stay comparable).
+The Cython run compiles at -O0 (``target_run.py``): the check is of results, not speed.
 """
 
 import json
