@@ -14,6 +14,7 @@ The Cython run compiles at -O0 (``target_run.py``): the check is of results, not
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -25,19 +26,30 @@ sys.path.insert(0, str(SCRIPT.parent))
 from target_run import STOCHASTIC  # noqa: E402
 
 
+def _read(file) -> str:
+    file.seek(0)
+    text = file.read()
+    file.close()
+    return text
+
+
 @pytest.fixture(scope="module")
 def results() -> dict[str, dict]:
     """The script's output on every target, the three processes run side by side (each
-    compiles on its own core where there are cores to spare)."""
-    running = {target: subprocess.Popen([sys.executable, str(SCRIPT), target],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
-               for target in ("numpy", "cython", "cpp_standalone")}
+    compiles on its own core where there are cores to spare; output goes to files, so that
+    no process waits on a full pipe)."""
+    running = {}
+    for target in ("numpy", "cython", "cpp_standalone"):
+        stdout, stderr = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+        process = subprocess.Popen([sys.executable, str(SCRIPT), target], stdout=stdout,
+                                   stderr=stderr, text=True)
+        running[target] = process, stdout, stderr
     out = {}
-    for target, process in running.items():
-        stdout, stderr = process.communicate(timeout=900)
-        assert process.returncode == 0, f"{target}: {stdout[-2000:]}{stderr[-2000:]}"
-        out[target] = json.loads(stdout.strip().splitlines()[-1])
+    for target, (process, *files) in running.items():
+        process.wait(timeout=900)
+        printed, logged = [_read(f) for f in files]
+        assert process.returncode == 0, f"{target}: {printed[-2000:]}{logged[-2000:]}"
+        out[target] = json.loads(printed.strip().splitlines()[-1])
     return out
 
 
