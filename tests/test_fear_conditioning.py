@@ -7,7 +7,10 @@ ModelDB's ``LAcells_template.hoc`` passive parameters and one-segment branches (
 its charging time between the fast equalisation and the slowest time constant (see
 ``test_principal_cell_has_the_published_passive_membrane``); schedule and wiring exact; a
 blocked synapse's efficacy unchanged to 1e-12, an open one changed by the pair-STDP closed
-form to 1e-9.
+form to 1e-9. The quick replay (three-factor rule set, seed 1) is judged by the protocol's
+own targets (``fear_conditioning.findings``: a rise >= 1.5 x and significant, no increase
+<= 1.1 x or not significant, expression >= 0.75 of the paired rise); under APV the tone
+synapses move by < 5% of their paired change, and without a shock by < 1e-12.
 """
 
 import json
