@@ -103,7 +103,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -114,13 +113,9 @@ from brian2 import (
     SpikeMonitor,
     StateMonitor,
     TimedArray,
-    defaultclock,
-    device,
     ms,
     nS,
-    prefs,
     second,
-    set_device,
 )
 from scipy.stats import binomtest, poisson
 
@@ -132,6 +127,7 @@ from dendritic_models.rules.three_factor import dopamine_release
 from dendritic_models.templates import LA_FIRING_TYPES, la_interneuron, la_principal
 from dendritic_models.wiring import connect
 from protocols.motor_learning import LOCAL
+from protocols.runner import on_target, print_findings
 
 SOURCE = ("Kim, Paré & Nair 2013, Learn Mem 20:421 (ModelDB 150288); Quirk, Repa & LeDoux "
           "1995; Miserendino et al. 1990; Campeau et al. 1992")
@@ -545,32 +541,6 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
     }
 
 
-def run_on(target: str, setup: Setup, rule_sets: dict[str, RuleSet], conditions,
-           directory: str | Path | None = None) -> dict:
-    """:func:`simulate` on ``numpy``, ``cython`` or ``cpp_standalone`` (built in
-    ``directory``, default a cached folder in the temporary directory)."""
-    old_dt = defaultclock.dt
-    defaultclock.dt = setup.dt * second
-    try:
-        if target == "cpp_standalone":
-            build = directory or (Path(tempfile.gettempdir()) / "dendritic_models"
-                                  / "fear_conditioning")
-            set_device("cpp_standalone", directory=str(build), build_on_run=True)
-            try:
-                return simulate(setup, rule_sets, conditions)
-            finally:
-                device.reinit()
-                set_device("runtime")
-        old_target = prefs.codegen.target
-        prefs.codegen.target = target
-        try:
-            return simulate(setup, rule_sets, conditions)
-        finally:
-            prefs.codegen.target = old_target
-    finally:
-        defaultclock.dt = old_dt
-
-
 # ---------------------------------------------------------------------------- measurements
 def pn_spikes(data: dict, rule_set: int, condition: int) -> tuple[np.ndarray, np.ndarray]:
     """(cell, time in s) of the PN spikes of one copy."""
@@ -754,7 +724,8 @@ def run(quick: bool = True, rule_sets: tuple[str, ...] = ("compartment_specific"
         raise ValueError(f"unknown rule set(s) {sorted(unknown)}; valid: {sorted(RULE_SETS)}")
     setup = replace(QUICK if quick else FULL, seed=seed)
     chosen = {name: RULE_SETS[name] for name in rule_sets}
-    data = run_on(target, setup, chosen, tuple(conditions), directory)
+    data = on_target(lambda: simulate(setup, chosen, tuple(conditions)), target, setup.dt,
+                     "fear_conditioning", directory)
     measured = measure(data, setup)
     found = [{"rule_set": name, **f} for name in chosen for f in findings(measured[name])]
     return {"setup": setup, "findings": found, "measured": measured, "data": data}
@@ -857,9 +828,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     write_json(args.out / "result.json", summary)
     figure(summary, args.out / "figure.png")
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} [{f['rule_set']}] {f['name']}: "
-              f"{f['value']}")
+    print_findings(result["findings"])
     return summary
 
 

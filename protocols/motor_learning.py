@@ -91,7 +91,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -103,13 +102,9 @@ from brian2 import (
     SpikeGeneratorGroup,
     SpikeMonitor,
     StateMonitor,
-    defaultclock,
-    device,
     nS,
-    prefs,
     second,
     seed,
-    set_device,
     um,
 )
 
@@ -119,6 +114,7 @@ from dendritic_models.rules.base import Rule, RuleSet
 from dendritic_models.stimuli import block_somatic_spikes
 from dendritic_models.templates import l23_pyramidal
 from dendritic_models.wiring import connect
+from protocols.runner import on_target, print_findings
 
 SOURCE = "Wright, Hedrick & Komiyama 2025, Science 388:322"
 CONDITIONS = ("control", "silenced")
@@ -486,31 +482,6 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS)
     }
 
 
-def run_on(target: str, setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS,
-           directory: str | Path | None = None) -> dict:
-    """:func:`simulate` on ``target``: ``numpy``, ``cython`` or ``cpp_standalone`` (built
-    in ``directory``, default a cached folder in the temporary directory)."""
-    old_dt = defaultclock.dt
-    defaultclock.dt = setup.dt * second
-    try:
-        if target == "cpp_standalone":
-            build = directory or Path(tempfile.gettempdir()) / "dendritic_models" / "motor_learning"
-            set_device("cpp_standalone", directory=str(build), build_on_run=True)
-            try:
-                return simulate(setup, rule_sets, conditions)
-            finally:
-                device.reinit()
-                set_device("runtime")
-        old_target = prefs.codegen.target
-        prefs.codegen.target = target
-        try:
-            return simulate(setup, rule_sets, conditions)
-        finally:
-            prefs.codegen.target = old_target
-    finally:
-        defaultclock.dt = old_dt
-
-
 # ---------------------------------------------------------------------------- measurements
 def period_bounds(setup: Setup, period: tuple[int, int]) -> tuple[float, float]:
     """Start and end (s) of sessions [first, last)."""
@@ -701,7 +672,8 @@ def run(quick: bool = True, rule_sets: tuple[str, ...] = ("compartment_specific"
         raise ValueError(f"unknown condition(s) {sorted(unknown)}; valid: {CONDITIONS}")
     chosen = {name: rule_set(name) for name in rule_sets}
     setup = replace(QUICK if quick else FULL, seed=seed)
-    data = run_on(target, setup, chosen, tuple(conditions), directory)
+    data = on_target(lambda: simulate(setup, chosen, tuple(conditions)), target, setup.dt,
+                     "motor_learning", directory)
     measured = measure(data, setup)
     found = [{"rule_set": name, **f} for name in chosen for f in findings(measured[name])]
     return {"setup": setup, "findings": found, "measured": measured, "data": data}
@@ -832,9 +804,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     write_json(args.out / "result.json", summary)
     figure(summary, args.out / "figure.png")
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} [{f['rule_set']}] {f['name']}: "
-              f"{f['value']}")
+    print_findings(result["findings"])
     return summary
 
 
