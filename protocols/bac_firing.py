@@ -24,10 +24,7 @@ voltage traces at soma and nexus.
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 import numpy as np
 from brian2 import (
@@ -35,48 +32,77 @@ from brian2 import (
     SpikeGeneratorGroup,
     SpikeMonitor,
     StateMonitor,
-    device,
     ms,
     mV,
     nA,
     nS,
-    prefs,
-    set_device,
+    second,
     um,
 )
 
-from dendritic_models.results import provenance, write_json
+from dendritic_models.devices import run_network
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.templates import l5_pyramidal
 from dendritic_models.wiring import connect
 
-T_EPSP = 52.0  # ms
-DURATION = 130.0  # ms
-DELAYS_FULL = np.array(
-    [-30.0, -20.0, -15.0, -10.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0]
-)
-DELAYS_QUICK = np.array([-15.0, -3.0, -1.0, 3.0, 15.0])
+SOURCE = "Larkum, Zhu & Sakmann 1999, Nature 398:338"
+RULE_SETS: dict = {}  # no plasticity
+DEFAULT_RULES: tuple = ()
+CONDITIONS: tuple = ()
 #: EPSP 1-3 ms after the AP (Hay et al. 2011's protocol) and 3 ms before it: coincident
 COINCIDENT = (-3.0, -1.0, 3.0)
 #: 15 ms or more apart: outside the "few ms" window of Larkum et al. 1999
 APART = 15.0
 
 
-def simulate(delays: np.ndarray) -> dict[str, np.ndarray]:
-    """Run the protocol on the current Brian2 device; return arrays (times in ms, mV)."""
+@dataclass(frozen=True)
+class Setup:
+    #: AP minus EPSP onset, ms
+    delays: tuple[float, ...] = (-30.0, -20.0, -15.0, -10.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0,
+                                 5.0, 7.0, 10.0, 15.0, 20.0)
+    t_epsp: float = 52.0  #: ms, distal EPSP onset
+    duration: float = 130.0  #: ms
+    epsp_weight: float = 15.0  #: nS, AMPA conductance of the distal EPSP
+    epsp_distance: float = 50.0  #: um from the start of ``tuft0`` (750 um from the soma)
+    pulse_amplitude: float = 2.0  #: nA, somatic current pulse evoking the AP
+    pulse_duration: float = 2.0  #: ms
+    dt: float = 0.1e-3  #: s
+    seed: int = 1
+
+
+FULL = Setup()
+QUICK = replace(FULL, delays=(-15.0, -3.0, -1.0, 3.0, 15.0))
+#: parameters held as variables of the built model: a ``cpp_standalone`` sweep over them
+#: compiles once and re-runs the binary (:func:`protocols.api.run_built_once`)
+RUN_ARGS = {"epsp_weight": "bac_epsp.w_AMPA"}
+UNITS = {"delays": ms, "t_epsp": ms, "duration": ms, "epsp_weight": nS, "epsp_distance": um,
+         "pulse_amplitude": nA, "pulse_duration": ms, "dt": second}
+
+
+def phases(setup: Setup) -> list[tuple[str, float]]:
+    return [("rest", setup.t_epsp * 1e-3), ("AP and EPSP", setup.duration * 1e-3)]
+
+
+def simulate(setup: Setup, rule_sets: dict | None = None, conditions: tuple = ()):
+    """Build the protocol on the current Brian2 device and run it; returns ``collect()``:
+    arrays with times in ms and voltages in mV."""
+    delays, t_epsp = np.asarray(setup.delays), setup.t_epsp
     model = l5_pyramidal()
     n = len(delays) + 2  # conditions, then AP alone, then EPSP alone
     group = model.group(n)
     ap_neurons = list(range(len(delays))) + [n - 2]
-    onsets = np.array(list(T_EPSP - 1 + delays) + [T_EPSP]) * ms
-    gen, pulse = current_pulses(group, "soma", ap_neurons, onsets, 2 * nA, 2 * ms)
+    onsets = np.array(list(t_epsp - 1 + delays) + [t_epsp]) * ms
+    gen, pulse = current_pulses(group, "soma", ap_neurons, onsets, setup.pulse_amplitude * nA,
+                                setup.pulse_duration * ms)
     distal = [k for k in range(n) if k != n - 2]
-    src = SpikeGeneratorGroup(n, distal, np.full(len(distal), T_EPSP) * ms)
-    syn, _ = connect(src, group, "tuft0", {"AMPA": 15 * nS}, i=distal, j=distal, x=50 * um)
+    src = SpikeGeneratorGroup(n, distal, np.full(len(distal), t_epsp) * ms)
+    syn, _ = connect(src, group, "tuft0", {"AMPA": setup.epsp_weight * nS}, i=distal,
+                     j=distal, x=setup.epsp_distance * um, name="bac_epsp")
     traces = StateMonitor(group, ["v_soma", "v_nexus"], record=True, dt=0.2 * ms)
     spikes = SpikeMonitor(group)
-    Network(group, gen, pulse, src, syn, traces, spikes).run(DURATION * ms)
-    return {
+    run_network(Network(group, gen, pulse, src, syn, traces, spikes), setup.duration * ms)
+    return lambda: {
+        "delays": delays,
         "t": np.asarray(traces.t / ms),
         "v_soma": np.asarray(traces.v_soma / mV),
         "v_nexus": np.asarray(traces.v_nexus / mV),
@@ -86,8 +112,9 @@ def simulate(delays: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def findings(delays: np.ndarray, data: dict[str, np.ndarray]) -> list[dict]:
+def findings(data: dict[str, np.ndarray]) -> list[dict]:
     """The paper's claims, each with the measured value and whether it holds."""
+    delays = data["delays"]
     n = len(delays)
     plateau = data["t_plateau"] > 0
     counts = np.bincount(data["spike_i"], minlength=n + 2)
@@ -136,65 +163,54 @@ def findings(delays: np.ndarray, data: dict[str, np.ndarray]) -> list[dict]:
     ]
 
 
-def figure(delays: np.ndarray, data: dict[str, np.ndarray], path: Path) -> None:
+def evaluate(data: dict[str, np.ndarray], setup: Setup) -> tuple[list[dict], dict]:
+    """Findings, and the measurements the figure draws: the traces of the AP alone, the
+    EPSP alone and the first coincident pairing (mV, every 0.2 ms)."""
+    n = len(data["delays"])
+    coincident = np.flatnonzero(np.isin(data["delays"], COINCIDENT))
+    shown = {"AP alone": n, "distal EPSP alone": n + 1}
+    if coincident.size:
+        shown[f"AP {data['delays'][coincident[0]]:+g} ms"] = int(coincident[0])
+    measured = {
+        "t_ms": np.round(data["t"], 3),
+        "traces": {label: {"soma": np.round(data["v_soma"][k], 2),
+                           "nexus": np.round(data["v_nexus"][k], 2)}
+                   for label, k in shown.items()},
+        "plateau": (data["t_plateau"] > 0).tolist(),
+        "spikes": np.bincount(data["spike_i"], minlength=n + 2).tolist(),
+    }
+    return findings(data), measured
+
+
+def arrays(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return dict(data)
+
+
+def figure(result: dict, path) -> None:
+    """Soma and nexus voltage for the AP alone, the EPSP alone and a coincident pairing
+    (cf. Larkum et al. 1999, Fig. 1); reads only the result."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    n = len(delays)
-    best = int(np.flatnonzero(np.isin(delays, COINCIDENT))[0])
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
-    for ax, k, title in zip(
-        axes, [n, n + 1, best], ["AP alone", "distal EPSP alone", f"AP {delays[best]:+g} ms"],
-        strict=True,
-    ):
-        ax.plot(data["t"], data["v_soma"][k], "k", lw=1, label="soma")
-        ax.plot(data["t"], data["v_nexus"][k], "r", lw=1, label="nexus (Ca zone)")
+    measured = result["measured"]
+    t = np.asarray(measured["t_ms"])
+    traces = measured["traces"]
+    fig, axes = plt.subplots(1, len(traces), figsize=(4 * len(traces), 3.5), squeeze=False)
+    for ax, (title, trace) in zip(axes[0], traces.items(), strict=True):
+        ax.plot(t, trace["soma"], "k", lw=1, label="soma")
+        ax.plot(t, trace["nexus"], "r", lw=1, label="nexus (Ca zone)")
         ax.set(title=title, xlabel="time (ms)", xlim=(40, 110), ylim=(-80, 50))
-    axes[0].set_ylabel("V (mV)")
-    axes[0].legend(frameon=False, fontsize=8)
+    axes[0, 0].set_ylabel("V (mV)")
+    axes[0, 0].legend(frameon=False, fontsize=8)
     fig.suptitle("BAC firing, L5 template (cf. Larkum, Zhu & Sakmann 1999, Fig. 1)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m protocols.bac_firing", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--quick", action="store_true", help="5 delays instead of 15")
-    parser.add_argument("--target", default="numpy",
-                        choices=["numpy", "cython", "cpp_standalone"])
-    parser.add_argument("--out", required=True, type=Path)
-    args = parser.parse_args(argv)
-    delays = DELAYS_QUICK if args.quick else DELAYS_FULL
-    args.out.mkdir(parents=True, exist_ok=True)
-    if args.target == "cpp_standalone":
-        set_device("cpp_standalone", directory=str(args.out / "build"))
-    else:
-        prefs.codegen.target = args.target
-    start = time.perf_counter()
-    data = simulate(delays)
-    wall = time.perf_counter() - start
-    result = {
-        "protocol": "bac_firing",
-        "source": "Larkum, Zhu & Sakmann 1999, Nature 398:338",
-        "parameters": {"delays_ms": delays, "t_epsp_ms": T_EPSP, "duration_ms": DURATION},
-        "findings": findings(delays, data),
-        "data": {k: v for k, v in data.items() if k not in ("t", "v_soma", "v_nexus")},
-        "provenance": provenance(target=args.target, wall_s=round(wall, 3)),
-    }
-    np.savez_compressed(args.out / "traces.npz", **data)
-    write_json(args.out / "result.json", result)
-    figure(delays, data, args.out / "figure.png")
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}")
-    if args.target == "cpp_standalone":
-        device.reinit()
-    return 0 if all(f["reproduced"] for f in result["findings"]) else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from protocols.cli import protocol_main
+
+    protocol_main("bac_firing")

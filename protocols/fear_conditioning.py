@@ -101,13 +101,12 @@ central amygdala needs to trigger freezing (near 0 in habituation by constructio
 
 from __future__ import annotations
 
-import argparse
-import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from brian2 import (
+    Hz,
     Network,
     SpikeGeneratorGroup,
     SpikeMonitor,
@@ -120,14 +119,14 @@ from brian2 import (
 from scipy.stats import binomtest, poisson
 
 from dendritic_models import NeuronModel, rules
+from dendritic_models.devices import run_network
 from dendritic_models.mechanisms.receptors import RECEPTORS
-from dendritic_models.results import finding, provenance, write_json
+from dendritic_models.results import finding
 from dendritic_models.rules.base import RuleSet
 from dendritic_models.rules.three_factor import dopamine_release
 from dendritic_models.templates import LA_FIRING_TYPES, la_interneuron, la_principal
 from dendritic_models.wiring import connect
 from protocols.motor_learning import LOCAL
-from protocols.runner import on_target, print_findings
 
 SOURCE = ("Kim, Paré & Nair 2013, Learn Mem 20:421 (ModelDB 150288); Quirk, Repa & LeDoux "
           "1995; Miserendino et al. 1990; Campeau et al. 1992")
@@ -247,10 +246,29 @@ QUICK = Setup(
                       gap=4.0, recall=2),
     circuit=Circuit(n_principal=30, n_interneurons=8),
 )
+#: the unit of every dimensioned parameter (:mod:`dendritic_models.parameters`)
+UNITS = {
+    **{f"paradigm.{k}": second for k in ("consolidation", "gap", "tone_period", "tone_duration",
+                                         "thalamic_latency", "cortical_latency", "jitter",
+                                         "us_delay")},
+    "paradigm.tone_rate": Hz, "paradigm.us_rate": Hz,
+    "circuit.delay": second,
+    **{f"circuit.{k}": nS for k in ("thalamic", "cortical", "tone_to_in", "pn_pn", "pn_in",
+                                    "in_pn", "us_pn", "us_in")},
+    "circuit.background_pn": (Hz, second, nS, nS), "circuit.background_in": (Hz, second, nS, nS),
+    "dt": second,
+}
+
+
+def phases(setup: Setup) -> list[tuple[str, float]]:
+    """The phases and their ends (s), back to back."""
+    ends = np.cumsum(list(setup.paradigm.phase_durations().values()))
+    return list(zip(PHASES, ends.tolist(), strict=True))
 
 # Calibration (see the module's Rule sets): rates set so that the paired condition learns;
 # every other condition and finding is a prediction.
 HEBBIAN = rules.pair_stdp(A_plus=0.03, depression_ratio=1.05, w_max=3.0)
+DEFAULT_RULES = ("compartment_specific",)
 RULE_SETS = {
     "hebbian": RuleSet("hebbian", {"dendrite": HEBBIAN}, "pair STDP (Song et al. 2000)"),
     "calcium": RuleSet("calcium", {"dendrite": rules.graupner_brunel(C_pre=0.5, C_post=0.5, b=3.0)},
@@ -345,8 +363,9 @@ def poisson_dead_time(rate: float, dead: float, n: int, duration: float,
 
 
 # ---------------------------------------------------------------------------- simulation
-def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str, ...]) -> dict:
-    """Build and run the paradigm; every rule set and condition is a copy of the circuit
+def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str, ...]):
+    """Build and run the paradigm, returning ``collect()`` (arrays); every rule set and
+    condition is a copy of the circuit
     (one group of PNs, one of INs) on identical input spikes. The phases run back to back in
     one run; what changes between them (the US, and the ``induction`` of the synapses a
     condition blocks) is scheduled in advance, so the model is compiled once."""
@@ -513,7 +532,14 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
                 net.add(syn.run_regularly(
                     f"induction = induction_{cls}(t, (j // {n}) % {len(conditions)})",
                     dt=step * second, when="start", name=f"{syn.name}_induction"))
-    net.run(total * second, namespace=schedules)
+    run_network(net, total * second, namespace=schedules)
+    return lambda: _collect(setup, rule_sets, conditions, copies, weight_monitors, spikes,
+                            wires)
+
+
+def _collect(setup, rule_sets, conditions, copies, weight_monitors, spikes, wires) -> dict:
+    paradigm, n = setup.paradigm, setup.circuit.n_principal
+    total = sum(paradigm.phase_durations().values())
     n_records = int(round(total / paradigm.tone_period))
     mean_w = {cls: np.full((len(rule_sets), len(conditions), n_records), np.nan)
               for cls in ("tone", "intra")}
@@ -709,28 +735,27 @@ def findings(measured: dict) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------------------- run, figure
-def run(quick: bool = True, rule_sets: tuple[str, ...] = ("compartment_specific",),
-        conditions: tuple[str, ...] = CONDITIONS, seed: int = 1,
-        target: str = "cpp_standalone", directory: str | Path | None = None) -> dict:
-    """The paradigm, ``quick`` or full, for every named rule set (:data:`RULE_SETS`) and
-    condition side by side on identical input. Returns ``setup``, ``findings`` (each tagged
-    with its ``rule_set``), ``measured`` and ``data``."""
-    unknown = set(conditions) - set(CONDITIONS)
-    if unknown or not conditions:
-        raise ValueError(f"unknown condition(s) {sorted(unknown)}; valid: {CONDITIONS}")
-    unknown = set(rule_sets) - set(RULE_SETS)
-    if unknown or not rule_sets:
-        raise ValueError(f"unknown rule set(s) {sorted(unknown)}; valid: {sorted(RULE_SETS)}")
-    setup = replace(QUICK if quick else FULL, seed=seed)
-    chosen = {name: RULE_SETS[name] for name in rule_sets}
-    data = on_target(lambda: simulate(setup, chosen, tuple(conditions)), target, setup.dt,
-                     "fear_conditioning", directory)
+# ---------------------------------------------------------------------------- result
+def evaluate(data: dict, setup: Setup) -> tuple[list[dict], dict]:
+    """Findings of every rule set (tagged ``rule_set``) and the measurements."""
     measured = measure(data, setup)
-    found = [{"rule_set": name, **f} for name in chosen for f in findings(measured[name])]
-    return {"setup": setup, "findings": found, "measured": measured, "data": data}
+    return [{"rule_set": name, **f} for name in measured for f in findings(measured[name])], \
+        measured
 
 
+def arrays(data: dict) -> dict[str, np.ndarray]:
+    """Spikes, firing types, mean efficacies per tone period, tone onsets."""
+    return {
+        "rule_sets": np.array(data["rule_sets"]), "conditions": np.array(data["conditions"]),
+        "firing_type": data["firing_type"], "tone_w": data["tone_w"],
+        "intra_w": data["intra_w"],
+        **{f"tone_onsets_{k}": v for k, v in data["tone_onsets"].items()},
+        **{k: data[k] for k in ("spike_rule_set", "spike_condition", "spike_cell",
+                                "spike_time")},
+    }
+
+
+# ---------------------------------------------------------------------------- figure
 def figure(result: dict, path: str | Path) -> Path:
     """One panel per condition (short-latency CS response per phase, one line per rule
     set) and a grid of which rule set reproduces which finding. Reads only the result (as
@@ -778,59 +803,7 @@ def figure(result: dict, path: str | Path) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="30 PNs, short phases")
-    parser.add_argument("--rules", action="append", metavar="NAME",
-                        help=f"rule set: {', '.join(RULE_SETS)} or 'all' (repeatable; "
-                             "default compartment_specific)")
-    parser.add_argument("--condition", action="append", choices=CONDITIONS,
-                        help="default: every condition")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--target", default="cpp_standalone",
-                        choices=("cpp_standalone", "numpy", "cython"))
-    parser.add_argument("--build", type=Path, default=None,
-                        help="cpp_standalone build folder (default: a cached temporary one)")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    names = args.rules or ["compartment_specific"]
-    if "all" in names:
-        names = list(RULE_SETS)
-    unknown = sorted(set(names) - set(RULE_SETS))
-    if unknown:
-        parser.error(f"unknown rule set(s) {unknown}; valid: {sorted(RULE_SETS)} or 'all'")
-    conditions = tuple(args.condition or CONDITIONS)
-    result = run(args.quick, tuple(names), conditions, args.seed, args.target, args.build)
-    summary = {
-        "protocol": "fear_conditioning",
-        "source": SOURCE,
-        "rule_sets": {n: {k: r.name for k, r in RULE_SETS[n].rules.items()} for n in names},
-        "conditions": list(conditions),
-        "seed": args.seed,
-        "quick": args.quick,
-        "target": args.target,
-        "parameters": asdict(result["setup"]),
-        "findings": result["findings"],
-        "measured": result["measured"],
-        "provenance": provenance(command=" ".join(
-            ["python -m protocols.fear_conditioning",
-             *(argv if argv is not None else sys.argv[1:])])),
-    }
-    data = result["data"]
-    args.out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        args.out / "data.npz", rule_sets=np.array(data["rule_sets"]),
-        conditions=np.array(data["conditions"]), firing_type=data["firing_type"],
-        tone_w=data["tone_w"], intra_w=data["intra_w"],
-        **{f"tone_onsets_{k}": v for k, v in data["tone_onsets"].items()},
-        **{k: data[k] for k in ("spike_rule_set", "spike_condition", "spike_cell",
-                                "spike_time")},
-    )
-    write_json(args.out / "result.json", summary)
-    figure(summary, args.out / "figure.png")
-    print_findings(result["findings"])
-    return summary
-
-
 if __name__ == "__main__":
-    main()
+    from protocols.cli import protocol_main
+
+    protocol_main("fear_conditioning")

@@ -88,10 +88,7 @@ modelled density roughly breaks even.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -109,12 +106,12 @@ from brian2 import (
 )
 
 from dendritic_models import NeuronModel, analysis, rules
-from dendritic_models.results import finding, provenance, write_json
+from dendritic_models.devices import run_network
+from dendritic_models.results import finding
 from dendritic_models.rules.base import Rule, RuleSet
 from dendritic_models.stimuli import block_somatic_spikes
 from dendritic_models.templates import l23_pyramidal
 from dendritic_models.wiring import connect
-from protocols.runner import on_target, print_findings
 
 SOURCE = "Wright, Hedrick & Komiyama 2025, Science 388:322"
 CONDITIONS = ("control", "silenced")
@@ -213,11 +210,30 @@ class Setup:
 
 FULL = Setup()
 QUICK = Setup(n_cells=6, task=Task(sessions=3))
+#: the unit of every dimensioned parameter (:mod:`dendritic_models.parameters`)
+UNITS = {
+    **{f"task.{k}": second for k in ("trial_duration", "cue_time", "reaction_time",
+                                     "onset_jitter", "timing_jitter")},
+    "inputs.density": 1 / um, "inputs.cluster_spacing": um, "inputs.ensemble_rate": Hz,
+    "inputs.movement_lag": second, "inputs.cue_lag": second,
+    "inputs.lumped_excitation": (1, Hz, nS), "inputs.lumped_inhibition": (1, Hz, nS),
+    "inputs.movement_drive": (Hz, nS, second),
+    **{f"inputs.{p}.{k}": u for p in ("basal", "apical")
+       for k, u in (("background", Hz), ("ampa", nS), ("nmda", nS))},
+    "dt": second,
+}
+
+
+def phases(setup: Setup) -> list[tuple[str, float]]:
+    """One phase per session (s)."""
+    return [(f"session {k + 1}/{setup.task.sessions}", (k + 1) * setup.task.session_duration)
+            for k in range(setup.task.sessions)]
 
 # Calibration: the rules' rates are set so that, over the simulated early period, the
 # fractions of spines crossing the volume thresholds land near the data (see module doc).
 HEBBIAN = rules.pair_stdp(A_plus=0.3, depression_ratio=1.05, w_max=3.0)
 LOCAL = rules.local_coactivity(eta_coop=0.015, eta_iso=0.028)
+DEFAULT_RULES = ("compartment_specific",)
 RULE_SETS = {
     "compartment_specific": RuleSet(
         "compartment_specific",
@@ -232,31 +248,6 @@ RULE_SETS = {
     ),
     "no_plasticity": RuleSet("no_plasticity", {}, "fixed efficacies"),
 }
-
-
-def rule_set(spec: str) -> RuleSet:
-    """A rule set by name (:data:`RULE_SETS`), as ``kind=rule,...`` with rules of
-    :mod:`dendritic_models.rules` at their defaults (``basal=triplet_stdp,
-    apical_tuft=local_coactivity``), or as ``module:attribute`` naming a RuleSet."""
-    if spec in RULE_SETS:
-        return RULE_SETS[spec]
-    if "=" in spec:
-        chosen = {}
-        for item in spec.split(","):
-            kind, _, name = item.partition("=")
-            factory = getattr(rules, name.strip(), None)
-            if not callable(factory) or name.strip() not in rules.__all__:
-                raise ValueError(f"unknown rule {name!r}; valid: {sorted(rules.__all__)}")
-            chosen[kind.strip()] = factory()
-        return RuleSet(spec, chosen, "user rule set")
-    module, _, attribute = spec.partition(":")
-    if attribute:
-        found = getattr(importlib.import_module(module), attribute)
-        if not isinstance(found, RuleSet):
-            raise ValueError(f"{spec} is a {type(found).__name__}, not a RuleSet")
-        return found
-    raise ValueError(f"unknown rule set {spec!r}; valid: {sorted(RULE_SETS)}, "
-                     "'kind=rule,...' or 'module:attribute'")
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -397,8 +388,8 @@ def spike_generator(index: np.ndarray, times: np.ndarray, n: int, dt: float,
 
 
 # ---------------------------------------------------------------------------- simulation
-def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS) -> dict:
-    """Build and run the replay on the current device; return arrays.
+def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS):
+    """Build the replay and run it on the current device; returns ``collect()`` (arrays).
 
     Every rule set and condition gets its own copy of the ``n_cells`` cells, all in one
     group and one network: one build, and identical input spikes for all copies."""
@@ -460,8 +451,14 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS)
             monitors.append((r, mine, monitor))
     spikes = SpikeMonitor(cells, name="somatic_spikes")
     net.add(spikes)
-    net.run(task.sessions * session * second + dt * second)
-    w = np.empty((len(rule_sets), len(conditions), layout["group"].size, task.sessions + 1))
+    run_network(net, task.sessions * session * second + dt * second)
+    return lambda: _collect(rule_sets, conditions, layout, schedule, index, times, monitors,
+                            spikes, copies, n, task.sessions)
+
+
+def _collect(rule_sets, conditions, layout, schedule, index, times, monitors, spikes, copies,
+             n, sessions) -> dict:
+    w = np.empty((len(rule_sets), len(conditions), layout["group"].size, sessions + 1))
     for r, mine, monitor in monitors:
         w[r][:, mine, :] = np.asarray(monitor.w).reshape(len(conditions), mine.size, -1)
     cell = np.asarray(spikes.i)
@@ -659,26 +656,31 @@ def findings(measured: dict) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------------------- run, figure
-def run(quick: bool = True, rule_sets: tuple[str, ...] = ("compartment_specific",),
-        conditions: tuple[str, ...] = CONDITIONS, seed: int = 1,
-        target: str = "cpp_standalone", directory: str | Path | None = None) -> dict:
-    """The replay: ``quick`` (6 cells, the 3 early sessions) or full (20 cells, 14
-    sessions); every named rule set (see :func:`rule_set`) side by side on identical
-    input. Returns ``findings`` (each tagged with its ``rule_set``), ``measured`` and
-    ``data``."""
-    unknown = set(conditions) - set(CONDITIONS)
-    if unknown or not conditions:
-        raise ValueError(f"unknown condition(s) {sorted(unknown)}; valid: {CONDITIONS}")
-    chosen = {name: rule_set(name) for name in rule_sets}
-    setup = replace(QUICK if quick else FULL, seed=seed)
-    data = on_target(lambda: simulate(setup, chosen, tuple(conditions)), target, setup.dt,
-                     "motor_learning", directory)
+# ---------------------------------------------------------------------------- result
+def evaluate(data: dict, setup: Setup) -> tuple[list[dict], dict]:
+    """Findings of every rule set (tagged ``rule_set``) and the measurements, without the
+    per-spine volume ratios (those are in ``data.npz`` as ``w``)."""
     measured = measure(data, setup)
-    found = [{"rule_set": name, **f} for name in chosen for f in findings(measured[name])]
-    return {"setup": setup, "findings": found, "measured": measured, "data": data}
+    found = [{"rule_set": name, **f} for name in measured for f in findings(measured[name])]
+    return found, {n: {**m, "compartments": {k: {kk: vv for kk, vv in e.items()
+                                                 if kk != "volume_ratio"}
+                                             for k, e in m["compartments"].items()}}
+                   for n, m in measured.items()}
 
 
+def arrays(data: dict) -> dict[str, np.ndarray]:
+    """Weights per session boundary, synapse layout, task schedule, somatic spikes."""
+    return {
+        "w": data["w"], "rule_sets": np.array(data["rule_sets"]),
+        "conditions": np.array(data["conditions"]),
+        **{f"layout_{k}": v for k, v in data["layout"].items()},
+        **{f"schedule_{k}": v for k, v in data["schedule"].items()},
+        **{k: data[k] for k in ("spike_rule_set", "spike_condition", "spike_cell",
+                                "spike_time")},
+    }
+
+
+# ---------------------------------------------------------------------------- figure
 def figure(result: dict, path: str | Path) -> Path:
     """Model beside paper: ROC AUCs of the two predictors per compartment, sLTP fractions
     per condition, learning curves, and which findings each rule set reproduces. Reads only
@@ -753,60 +755,7 @@ def figure(result: dict, path: str | Path) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="6 cells, 3 sessions")
-    parser.add_argument("--rules", action="append", metavar="NAME",
-                        help=f"rule set: {', '.join(RULE_SETS)}, 'all', 'kind=rule,...' or "
-                             "'module:attribute' (repeatable; default compartment_specific)")
-    parser.add_argument("--condition", action="append", choices=CONDITIONS,
-                        help="default: every condition")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--target", default="cpp_standalone",
-                        choices=("cpp_standalone", "numpy", "cython"))
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--build", type=Path, default=None,
-                        help="cpp_standalone build folder (default: a cached temporary one)")
-    args = parser.parse_args(argv)
-    names = args.rules or ["compartment_specific"]
-    if "all" in names:
-        names = list(RULE_SETS)
-    result = run(args.quick, tuple(names), tuple(args.condition or CONDITIONS), args.seed,
-                 args.target, args.build)
-    setup = result["setup"]
-    summary = {
-        "protocol": "motor_learning",
-        "source": SOURCE,
-        "rule_sets": {n: {k: r.name for k, r in rule_set(n).rules.items()} for n in names},
-        "conditions": args.condition or list(CONDITIONS),
-        "seed": args.seed,
-        "quick": args.quick,
-        "target": args.target,
-        "parameters": asdict(setup),
-        "findings": result["findings"],
-        "measured": {n: {**m, "compartments": {k: {kk: vv for kk, vv in e.items()
-                                                   if kk != "volume_ratio"}
-                                               for k, e in m["compartments"].items()}}
-                     for n, m in result["measured"].items()},
-        "provenance": provenance(command=" ".join(["python -m protocols.motor_learning",
-                                                   *(argv if argv is not None else sys.argv[1:])])),
-    }
-    data = result["data"]
-    args.out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        args.out / "data.npz",
-        w=data["w"], rule_sets=np.array(data["rule_sets"]),
-        conditions=np.array(data["conditions"]),
-        **{f"layout_{k}": v for k, v in data["layout"].items()},
-        **{f"schedule_{k}": v for k, v in data["schedule"].items()},
-        **{k: data[k] for k in ("spike_rule_set", "spike_condition", "spike_cell",
-                                "spike_time")},
-    )
-    write_json(args.out / "result.json", summary)
-    figure(summary, args.out / "figure.png")
-    print_findings(result["findings"])
-    return summary
-
-
 if __name__ == "__main__":
-    main()
+    from protocols.cli import protocol_main
+
+    protocol_main("motor_learning")

@@ -96,9 +96,9 @@ def test_nmda_block_abolishes_supralinearity():
 
 def test_bac_firing_needs_coincidence():
     """Every finding of the replay (AP alone, EPSP alone, window, burst) holds."""
-    delays = bac_firing.DELAYS_QUICK
-    data = bac_firing.simulate(delays)
-    for finding in bac_firing.findings(delays, data):
+    data = bac_firing.simulate(bac_firing.QUICK)()
+    delays = data["delays"]
+    for finding in bac_firing.findings(data):
         assert finding["reproduced"], finding
     coincident = np.isin(delays, bac_firing.COINCIDENT)
     assert np.all(data["v_nexus"][: len(delays)][coincident].max(axis=1) > 0)

@@ -25,6 +25,7 @@ from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.templates import LA_FIRING_TYPES, la_interneuron, la_principal
 from dendritic_models.wiring import connect
+from protocols import api, cli
 from protocols import fear_conditioning as fc
 
 
@@ -140,15 +141,14 @@ def replay(tmp_path_factory):
     """The quick paradigm, every condition, the three-factor rule set, through the CLI
     (one cpp_standalone build)."""
     out = tmp_path_factory.mktemp("fear_conditioning")
-    fc.main(["--quick", "--rules", RULES, "--seed", "1", "--out", str(out),
-             "--build", str(out / "build")])
+    assert cli.main(["run", "fear_conditioning", "--quick", "--rules", RULES, "--seed", "1",
+                     "--out", str(out), "--build", str(out / "build")]) == 0
     return out, json.loads((out / "result.json").read_text())
 
 
 def _weights(result, condition, phase_start, phase_end):
     """Mean tone->PN efficacy at the start and end of a phase (one sample per tone period)."""
-    paradigm = fc.Paradigm(**{k: tuple(v) if isinstance(v, list) else v
-                              for k, v in result["parameters"]["paradigm"].items()})
+    paradigm = api.setup_of(result).paradigm
     bounds = np.cumsum([0, *paradigm.phase_durations().values()]) / paradigm.tone_period
     w = np.asarray(result["measured"][RULES][condition]["tone_w"])
     index = dict(zip(fc.PHASES, range(len(fc.PHASES)), strict=True))

@@ -14,6 +14,7 @@ from brian2 import nS, um
 from dendritic_models import ModelError, analysis
 from dendritic_models.templates import l23_pyramidal
 from dendritic_models.wiring import connect
+from protocols import api, cli
 from protocols import motor_learning as ml
 
 
@@ -71,13 +72,15 @@ def test_connect_branch_must_lie_in_where():
 
 
 def test_rule_set_specs():
-    assert ml.rule_set("compartment_specific") is ml.RULE_SETS["compartment_specific"]
-    custom = ml.rule_set("basal=triplet_stdp,apical_tuft=local_coactivity")
+    assert api.rule_set(ml, "compartment_specific") is ml.RULE_SETS["compartment_specific"]
+    custom = api.rule_set(ml, "basal=triplet_stdp,apical_tuft=local_coactivity")
     assert custom.rules["basal"].name == "triplet_stdp"
-    with pytest.raises(ValueError, match="unknown rule"):
-        ml.rule_set("basal=no_such_rule")
-    with pytest.raises(ValueError, match="unknown rule set"):
-        ml.rule_set("nonsense")
+    with pytest.raises(api.UsageError, match="is a Rule, not a RuleSet"):
+        api.rule_set(ml, "protocols.motor_learning:HEBBIAN")
+    with pytest.raises(api.UsageError, match="unknown rule"):
+        api.rule_set(ml, "basal=no_such_rule")
+    with pytest.raises(api.UsageError, match="unknown rule set"):
+        api.rule_set(ml, "nonsense")
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +88,9 @@ def replay(tmp_path_factory):
     """The quick replay of the compartment-specific and both uniform rule sets, through the
     CLI (no_plasticity is left out to save time: it changes no spine)."""
     out = tmp_path_factory.mktemp("motor_learning")
-    ml.main(["--quick", "--rules", "compartment_specific", "--rules", "hebbian_everywhere",
-             "--rules", "local_everywhere", "--seed", "1", "--out", str(out)])
+    assert cli.main(["run", "motor_learning", "--quick", "--rules", "compartment_specific",
+                     "--rules", "hebbian_everywhere", "--rules", "local_everywhere",
+                     "--seed", "1", "--out", str(out)]) == 0
     return out, json.loads((out / "result.json").read_text())
 
 
