@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, Synapses, get_device, ms, siemens, um
+from brian2 import Quantity, Synapses, get_device, siemens, um
 
 from .errors import ModelError
 from .mechanisms.receptors import RECEPTORS, peak_factor
@@ -59,7 +59,7 @@ def connect(
     j: np.ndarray,
     x: Quantity | None = None,
     branch: Sequence[str] | None = None,
-    delay: Quantity = 0 * ms,
+    delay: Quantity | None = None,
     rule: Rule | RuleSet | None = None,
     w: float = 1.0,
     seed: int | None = None,
@@ -81,6 +81,9 @@ def connect(
         targeted compartment (connect each kind separately to mix rules).
     w: initial efficacy; each spike increments a receptor by ``w * weights[receptor]``.
     seed: seed of the placement's random generator.
+    delay: one transmission delay shared by every synapse; None (default): a delay per
+        synapse, 0 until set (``syn.delay = ...``). Brian2 stores a delay given at creation
+        as one shared value, which per-synapse values cannot then replace.
 
     Returns the Brian2 ``Synapses`` (per-synapse ``w``, ``w_<receptor>``, ``distance``, and
     ``induction`` (1; set 0 to block plasticity induction) for a rule with ``induction``
@@ -167,7 +170,8 @@ def connect(
         on_pre += [rule.on_pre] if rule.on_pre else []
         on_post = rule.on_post or None
     syn = Synapses(source, target, model="\n".join(eqs), on_pre="\n".join(on_pre),
-                   on_post=on_post, delay=delay, name=name or "synapses*",
+                   on_post=on_post, name=name or "synapses*",
+                   **({"delay": delay} if delay is not None else {}),
                    **({"method": rule.method} if rule is not None and rule.method else {}))
     syn.connect(i=i, j=j)
     # connect(i=, j=) creates the synapses in the order given, so our arrays index them
@@ -249,7 +253,8 @@ def _neighbour_relay(source, syn: Synapses, layout: Layout, rule: Rule, delay) -
         separation += list(np.abs(x[neighbours] - x[m]))
     statements = on_target_synapses(rule.on_neighbour, syn)
     relay = Synapses(source, syn, model="separation : metre (constant)", on_pre=statements,
-                     delay=delay, name=f"{syn.name}_neighbours")
+                     name=f"{syn.name}_neighbours",
+                     **({"delay": delay} if delay is not None else {}))
     if pre:
         relay.connect(i=np.asarray(pre, dtype=int), j=np.asarray(target, dtype=int))
         relay.separation = np.asarray(separation) * um

@@ -418,7 +418,7 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
     firing_type = np.tile(wires["type"], n_copies)
     for t, parameters in enumerate(LA_FIRING_TYPES.values()):
         cells = [int(k) for k in np.flatnonzero(firing_type == t)]
-        for par, value in parameters.items():
+        for par, value in parameters.items() if cells else ():  # a small circuit may lack a type
             getattr(principal, f"{par}_soma")[cells] = value
     interneurons = la_interneuron().group(m * n_copies, dt=dt * second, name="interneurons")
     net = Network(afferents, principal, interneurons)

@@ -108,3 +108,21 @@ def test_equations_are_printable_and_extendable():
     group.q_soma = 0.5
     Network(group).run(20 * ms)
     assert 0 < group.q_soma[0] < 0.5  # relaxes towards its small resting value
+
+
+def test_connect_gives_per_synapse_delays_unless_one_is_given():
+    """Brian2 keeps a delay given at creation as one shared value; connect's default leaves
+    a delay per synapse, so ``syn.delay = array`` sets each (the intra-LA synapses of the
+    fear-conditioning circuit draw theirs from 1-5 ms)."""
+    from brian2 import SpikeGeneratorGroup
+
+    from dendritic_models.wiring import connect
+
+    cells = TEMPLATES["l23_pyramidal"]().group(3)
+    src = SpikeGeneratorGroup(3, [0], [1] * ms)
+    syn, _ = connect(src, cells, "soma", {"AMPA": 0.1 * nS}, i=[0, 1, 2], j=[0, 1, 2])
+    syn.delay = [1, 2, 5] * ms
+    assert list(syn.delay[:] / ms) == [1, 2, 5]
+    shared, _ = connect(src, cells, "soma", {"AMPA": 0.1 * nS}, i=[0, 1], j=[0, 1],
+                        delay=3 * ms)
+    assert shared.pre.variables["delay"].scalar

@@ -71,6 +71,23 @@ def test_connect_branch_must_lie_in_where():
                 branch=["tuft0"])
 
 
+def test_lumped_bombardment_keeps_every_event_on_distinct_sources():
+    """The superposed Poisson input: every event kept (several in one step go to different
+    channels of the cell), the count within 5 SD of number x rate x duration x cells, and no
+    source fires twice in one step (a SpikeGeneratorGroup's requirement)."""
+    rng = np.random.default_rng(3)
+    dt, n = 1e-4, 4
+    source, t = ml.lumped_bombardment(2000, 1.5, n, 10.0, dt, rng)
+    expected = 2000 * 1.5 * 10.0 * n
+    assert abs(source.size - expected) < 5 * np.sqrt(expected)
+    steps = np.round(t / dt).astype(np.int64)
+    assert np.all(np.diff(steps) >= 0)
+    assert np.unique(np.stack([source, steps]), axis=1).shape[1] == source.size
+    assert source.max() >= n  # some steps hold two events of one cell
+    per_cell = np.bincount(source % n, minlength=n)
+    assert abs(per_cell - expected / n).max() < 5 * np.sqrt(expected / n)
+
+
 def test_rule_set_specs():
     assert api.rule_set(ml, "compartment_specific") is ml.RULE_SETS["compartment_specific"]
     custom = api.rule_set(ml, "basal=triplet_stdp,apical_tuft=local_coactivity")
