@@ -137,10 +137,12 @@ def request(name: str, rules_: list[str] | None = None, conditions: list[str] | 
     unknown = [c for c in conditions if c not in module.CONDITIONS]
     if unknown:
         raise UsageError(f"unknown condition(s) {unknown}; valid: {', '.join(module.CONDITIONS)}")
-    settings = {k: str(v) if isinstance(v, str) else v for k, v in _settings(settings).items()}
+    # values as text in Brian2's syntax: a Quantity as its repr (15. * nsiemens), which
+    # parses back to itself
+    settings = {k: v if isinstance(v, str) else repr(v) for k, v in _settings(settings).items()}
     _setup(module, quick, seed, settings)
     return {"protocol": name, "rule_sets": names, "conditions": conditions, "seed": int(seed),
-            "quick": bool(quick), "settings": {k: str(v) for k, v in settings.items()}}
+            "quick": bool(quick), "settings": settings}
 
 
 def _setup(module: ModuleType, quick: bool, seed: int, settings: dict[str, Any]):

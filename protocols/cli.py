@@ -14,6 +14,7 @@ gets one line on stderr and exit status 2, before anything runs.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import pkgutil
 import shlex
@@ -51,9 +52,8 @@ def list_everything() -> str:
         lines.append(f"  {name:22s} {_first_line(getattr(templates, name))}")
     lines.append("figures (dendritic-models figures NAME, or python figures/NAME.py):")
     for name, path in figure_scripts().items():
-        doc = path.read_text().split('"""')[1].strip().split("\n")[0] if '"""' in \
-            path.read_text() else ""
-        lines.append(f"  {name:22s} {doc}")
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        lines.append(f"  {name:22s} {doc.split(chr(10))[0]}")
     lines.append("rule validations (python -m protocols.plasticity.table --out DIR):")
     import protocols.plasticity as plasticity
     for info in pkgutil.iter_modules(plasticity.__path__):

@@ -72,6 +72,11 @@ def test_settings_apply_together_so_consistency_checks_see_the_final_values():
     req = api.request("fear_conditioning", quick=True,
                       settings=["paradigm.conditioning=16", "paradigm.consolidation=68*second"])
     assert req["settings"]["paradigm.conditioning"] == "16"
+    # Python values are recorded as text that parses back to them
+    req = api.request("fear_conditioning", quick=True,
+                      settings={"paradigm.thalamic_latency": (5 * ms, 9 * ms)})
+    setup = api._setup(fc, True, 1, req["settings"])
+    assert setup.paradigm.thalamic_latency == pytest.approx((0.005, 0.009))
     with pytest.raises(api.UsageError, match="cannot hold the unpaired shocks"):
         api.request("fear_conditioning", quick=True, settings=["paradigm.conditioning=16"])
 
