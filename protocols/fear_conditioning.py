@@ -364,11 +364,11 @@ def poisson_dead_time(rate: float, dead: float, n: int, duration: float,
 
 # ---------------------------------------------------------------------------- simulation
 def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str, ...]):
-    """Build and run the paradigm, returning ``collect()`` (arrays); every rule set and
-    condition is a copy of the circuit
-    (one group of PNs, one of INs) on identical input spikes. The phases run back to back in
-    one run; what changes between them (the US, and the ``induction`` of the synapses a
-    condition blocks) is scheduled in advance, so the model is compiled once."""
+    """Build and run the paradigm, returning ``collect()`` (arrays). Every rule set and
+    condition is a copy of the circuit (one group of PNs, one of INs) on identical input
+    spikes. The phases run back to back in one run; what changes between them (the US, and
+    the ``induction`` of the synapses a condition blocks) is scheduled in advance, so the
+    model is compiled once."""
     paradigm, circuit, dt = setup.paradigm, setup.circuit, setup.dt
     rng = np.random.default_rng(setup.seed)
     n, m = circuit.n_principal, circuit.n_interneurons
@@ -418,7 +418,9 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions: tuple[str,
     firing_type = np.tile(wires["type"], n_copies)
     for t, parameters in enumerate(LA_FIRING_TYPES.values()):
         cells = [int(k) for k in np.flatnonzero(firing_type == t)]
-        for par, value in parameters.items() if cells else ():  # a small circuit may lack a type
+        if not cells:  # a small circuit may lack a type
+            continue
+        for par, value in parameters.items():
             getattr(principal, f"{par}_soma")[cells] = value
     interneurons = la_interneuron().group(m * n_copies, dt=dt * second, name="interneurons")
     net = Network(afferents, principal, interneurons)

@@ -55,8 +55,8 @@ about whether it fires with the cell.
 Rule sets (:data:`RULE_SETS`, identical input for all): ``compartment_specific`` (pair STDP
 on basal dendrites, Song, Miller & Abbott 2000; local co-activity on the apical oblique and
 tuft, :mod:`dendritic_models.rules.local_coactivity`), ``hebbian_everywhere``,
-``local_everywhere`` and ``no_plasticity``; :func:`rule_set` also takes ``kind=rule,...``
-and ``module:attribute``.
+``local_everywhere`` and ``no_plasticity``; :func:`protocols.api.rule_set` also takes
+``kind=rule,...`` and ``module:attribute``.
 
 Conditions. ``control`` and ``silenced``: Kir2.1 hyperpolarises the cell and abolishes its
 spiking (Wright et al.); modelled by removing somatic spike initiation throughout learning
@@ -483,7 +483,7 @@ def simulate(setup: Setup, rule_sets: dict[str, RuleSet], conditions=CONDITIONS)
             monitors.append((r, mine, monitor))
     spikes = SpikeMonitor(cells, name="somatic_spikes")
     net.add(spikes)
-    run_network(net, task.sessions * session * second + dt * second)
+    run_network(net, duration * second)
     return lambda: _collect(rule_sets, conditions, layout, schedule, index, times, monitors,
                             spikes, copies, n, task.sessions)
 
