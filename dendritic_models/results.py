@@ -11,6 +11,8 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +33,24 @@ def provenance(**extra: Any) -> dict[str, Any]:
     }
 
 
-def write_json(path: str | Path, data: dict[str, Any]) -> Path:
-    """Write JSON atomically (temporary file + rename): a crash never leaves half a file."""
+@contextmanager
+def atomic(path: str | Path, suffix: str = ".tmp") -> Iterator[str]:
+    """A temporary file beside ``path`` (ending in ``suffix``, for writers that infer the
+    format from it) to write in the block; renamed onto ``path`` when the block succeeds, so
+    a crash never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=2, default=_plain)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=suffix)
+    os.close(fd)
+    yield tmp
     os.replace(tmp, path)
-    return path
+
+
+def write_json(path: str | Path, data: dict[str, Any]) -> Path:
+    """Write JSON atomically (:func:`atomic`)."""
+    with atomic(path) as tmp, open(tmp, "w") as fh:
+        json.dump(data, fh, indent=2, default=_plain)
+    return Path(path)
 
 
 def _plain(value: Any) -> Any:
