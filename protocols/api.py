@@ -6,8 +6,8 @@ its methods section):
 
 - ``SOURCE`` (citation), ``RULE_SETS`` (name -> :class:`RuleSet`; empty if the paradigm has
   no plasticity), ``DEFAULT_RULES``, ``CONDITIONS``;
-- ``QUICK`` and ``FULL``: its parameters, a frozen dataclass in SI numbers with ``dt`` and
-  ``seed`` fields, and ``UNITS``, the Brian2 unit of each dimensioned field
+- ``QUICK`` and ``FULL``: its parameters, a frozen dataclass of plain numbers with ``dt``
+  (s) and ``seed`` fields, and ``UNITS``, the Brian2 unit each dimensioned number is in
   (:mod:`dendritic_models.parameters`);
 - ``phases(setup)``: ``(name, end in s)`` of each phase, for progress reports;
 - ``simulate(setup, rule_sets, conditions)``: builds the network and runs it through
@@ -18,7 +18,10 @@ its methods section):
 - ``figure(result, path)``: draws from the result alone (as written to ``result.json``).
 
 A run's folder holds ``result.json`` (written last and atomically: a folder with it is a
-finished run), ``data.npz`` and ``figure.png`` / ``figure.svg``.
+finished run), ``data.npz`` and ``figure.png`` / ``figure.svg``; every result records the
+versions, settings and command that produced it (Sandve, Nekrutenko, Taylor & Hovig 2013,
+PLoS Comput Biol 9:e1003285). Sweeps run on Dask's distributed scheduler (Rocklin 2015,
+Proc. 14th Python in Science Conf., 130-136).
 """
 
 from __future__ import annotations
@@ -27,10 +30,8 @@ import hashlib
 import importlib
 import itertools
 import json
-import os
 import shlex
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
@@ -41,7 +42,7 @@ import numpy as np
 
 from dendritic_models import parameters, rules
 from dendritic_models.devices import CODEGEN_TARGETS, DEVICES, built_once, on_device
-from dendritic_models.results import provenance, write_json
+from dendritic_models.results import atomic, provenance, write_json
 from dendritic_models.rules.base import RuleSet
 
 PROTOCOLS = {
@@ -176,22 +177,12 @@ def _key(req: dict, threads: int) -> str:
     return f"{req['protocol']}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
 
 
-def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-    os.close(fd)
-    np.savez_compressed(tmp, **arrays)
-    os.replace(tmp, path)
-
-
 def draw(module: ModuleType, result: dict, out: Path) -> list[Path]:
     """The protocol's figure as ``figure.png`` and ``figure.svg`` (written atomically)."""
-    paths = []
-    for suffix in (".png", ".svg"):
-        fd, tmp = tempfile.mkstemp(dir=out, suffix=suffix)
-        os.close(fd)
-        module.figure(result, tmp)
-        paths.append(out / f"figure{suffix}")
-        os.replace(tmp, paths[-1])
+    paths = [out / "figure.png", out / "figure.svg"]
+    for path in paths:
+        with atomic(path, path.suffix) as tmp:
+            module.figure(result, tmp)
     return paths
 
 
@@ -230,7 +221,8 @@ def _finish(module: ModuleType, req: dict, setup: Any, chosen: dict, data: dict,
     }
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        _save_npz(out / "data.npz", module.arrays(data))
+        with atomic(out / "data.npz", ".npz") as tmp:
+            np.savez_compressed(tmp, **module.arrays(data))
         draw(module, result, out)
         write_json(out / RESULT, result)  # last: its presence marks a finished run
     return result
@@ -359,9 +351,8 @@ def compare(name: str, rules: list[str], seeds: list[int] = (1,), out: str | Pat
         results[s] = found or run(name, rules, seed=s, out=folder, force=force,
                                   **{k: v for k, v in options.items()})
     names = reqs[seeds[0]]["rule_sets"]
-    claims = list(dict.fromkeys(f["name"] for f in results[seeds[0]]["findings"]))
-    counts = {c: {n: sum(verdicts(r).get((n, c), False) for r in results.values())
-                  for n in names} for c in claims}
+    counts = reproduced_counts(list(results.values()), names)
+    claims = list(counts)
     table = {"protocol": name, "seeds": list(seeds), "rule_sets": names,
              "reproduced": counts,
              "results": {str(s): str(out / f"seed-{s}" / RESULT) for s in seeds}}
@@ -370,27 +361,46 @@ def compare(name: str, rules: list[str], seeds: list[int] = (1,), out: str | Pat
     markdown = _table([[c, *(f"{counts[c][n]}/{len(seeds)}" for n in names)] for c in claims],
                       ["finding", *(f"`{n}`" for n in names)])
     (out / "comparison.md").write_text(markdown)
-    _grid_figure(counts, names, len(seeds), out / "comparison.png",
+    _grid_figure(counts, len(seeds), out / "comparison.png",
                  f"{name}: seeds in which each finding is reproduced ({len(seeds)} seeds)")
     print(markdown)
     return table
 
 
-def _grid_figure(counts: dict, names: list[str], n: int, path: Path, title: str) -> None:
+def reproduced_counts(results: list[dict], names: list[str]) -> dict[str, dict[str, int]]:
+    """For every finding (in order) and rule set: in how many of ``results`` it is
+    reproduced."""
+    claims = list(dict.fromkeys(f["name"] for f in results[0]["findings"]))
+    return {c: {n: sum(verdicts(r).get((n, c), False) for r in results) for n in names}
+            for c in claims}
+
+
+def findings_grid(ax, counts: dict[str, dict[str, int]], n: int = 1, paper: bool = False) -> None:
+    """Draw on ``ax`` which rule set (column) reproduces which finding (row): green in all
+    ``n`` runs, red in none (:func:`reproduced_counts`); with several runs each cell says in
+    how many. ``paper`` adds the source's column, which reproduces every finding."""
+    claims, names = list(counts), list(next(iter(counts.values())))
+    grid = np.array([[counts[c][k] / n for k in names] for c in claims])
+    if paper:
+        grid, names = np.column_stack([grid, np.ones(len(claims))]), [*names, "paper"]
+    ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    if n > 1:
+        for (i, j), value in np.ndenumerate(grid):
+            ax.text(j, i, f"{round(value * n)}/{n}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(names)), names, rotation=20, fontsize=7)
+    ax.set_yticks(range(len(claims)), [c[:60] for c in claims], fontsize=6)
+    ax.set_title("finding reproduced (green) or not (red)", fontsize=9)
+
+
+def _grid_figure(counts: dict, n: int, path: Path, title: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    claims = list(counts)
-    grid = np.array([[counts[c][k] / n for k in names] for c in claims])
-    fig, ax = plt.subplots(figsize=(3 + 1.6 * len(names), 1 + 0.35 * len(claims)))
-    ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-    for (i, j), _ in np.ndenumerate(grid):
-        ax.text(j, i, f"{counts[claims[i]][names[j]]}/{n}", ha="center", va="center",
-                fontsize=8)
-    ax.set_xticks(range(len(names)), names, rotation=20, fontsize=8)
-    ax.set_yticks(range(len(claims)), [c[:60] for c in claims], fontsize=7)
+    fig, ax = plt.subplots(figsize=(5 + 1.6 * len(next(iter(counts.values()))),
+                                    1 + 0.35 * len(counts)))
+    findings_grid(ax, counts, n)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

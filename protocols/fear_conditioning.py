@@ -126,6 +126,7 @@ from dendritic_models.rules.base import RuleSet
 from dendritic_models.rules.three_factor import dopamine_release
 from dendritic_models.templates import LA_FIRING_TYPES, la_interneuron, la_principal
 from dendritic_models.wiring import connect
+from protocols.api import findings_grid, reproduced_counts
 from protocols.motor_learning import LOCAL
 
 SOURCE = ("Kim, Paré & Nair 2013, Learn Mem 20:421 (ModelDB 150288); Quirk, Repa & LeDoux "
@@ -785,15 +786,7 @@ def figure(result: dict, path: str | Path) -> Path:
         ax.set_ylabel("CS response 0-40 ms (Hz)", fontsize=8)
         ax.axhline(0, color="k", lw=0.5)
     axes[0].legend(fontsize=7)
-    ax = axes[len(conditions)]
-    claims = list(dict.fromkeys(f["name"] for f in result["findings"]))
-    grid = np.full((len(claims), len(names)), np.nan)
-    for f in result["findings"]:
-        grid[claims.index(f["name"]), names.index(f["rule_set"])] = float(f["reproduced"])
-    ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(names)), names, rotation=30, fontsize=7)
-    ax.set_yticks(range(len(claims)), [c[:45] for c in claims], fontsize=6)
-    ax.set_title("finding reproduced (green) or not (red)", fontsize=9)
+    findings_grid(axes[len(conditions)], reproduced_counts([result], names))
     for ax in axes[len(conditions) + 1:]:
         ax.axis("off")
     fig.suptitle(f"Auditory fear conditioning in LA (Kim, Paré & Nair 2013 circuit), "

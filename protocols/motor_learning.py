@@ -112,6 +112,7 @@ from dendritic_models.rules.base import Rule, RuleSet
 from dendritic_models.stimuli import block_somatic_spikes
 from dendritic_models.templates import l23_pyramidal
 from dendritic_models.wiring import connect
+from protocols.api import findings_grid, reproduced_counts
 
 SOURCE = "Wright, Hedrick & Komiyama 2025, Science 388:322"
 CONDITIONS = ("control", "silenced")
@@ -768,16 +769,7 @@ def figure(result: dict, path: str | Path) -> Path:
     ax.set_xlabel("session")
     ax.set_ylabel("movement-related somatic rate (Hz, minus pre-cue)")
     ax.legend(fontsize=8)
-    ax = axes[1, 1]
-    claims = list(dict.fromkeys(f["name"] for f in result["findings"]))
-    grid = np.full((len(claims), len(names) + 1), np.nan)
-    grid[:, -1] = 1  # the paper, by definition
-    for f in result["findings"]:
-        grid[claims.index(f["name"]), names.index(f["rule_set"])] = float(f["reproduced"])
-    ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(names) + 1), [*names, "paper"], rotation=20, fontsize=8)
-    ax.set_yticks(range(len(claims)), claims, fontsize=7)
-    ax.set_title("finding reproduced (green) or not (red)")
+    findings_grid(axes[1, 1], reproduced_counts([result], names), paper=True)
     fig.suptitle(f"Motor learning, Wright, Hedrick & Komiyama 2025: model vs paper "
                  f"(seed {result.get('seed', '')})")
     fig.tight_layout()
