@@ -11,6 +11,9 @@ Build directories are keyed by the model: the first free one of ``<root>/<key>-0
 ``<key>-1``... (a file lock per directory), so a second run of the same model reuses the
 compiled objects (Brian2 rewrites only changed files and ``make`` recompiles only those)
 and two processes never write into one directory. Never the default relative ``output/``.
+
+Brian2's runtime and standalone code generation: Stimberg, Brette & Goodman 2019, eLife
+8:e47314 ("Brian 2, an intuitive and efficient neural simulator").
 """
 
 from __future__ import annotations

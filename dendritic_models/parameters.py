@@ -2,9 +2,11 @@
 number is in declared beside it (``units``), so that users set and read them with units
 (``paradigm.tone_rate=40*Hz``) and every result records them with units.
 
-Fields are addressed by dotted paths into nested dataclasses (``task.sessions``). ``units``
-maps a path to a Brian2 unit, or, for a tuple field, to a tuple of units (``1`` for a
-dimensionless element); paths not in ``units`` are dimensionless.
+Units are Brian2's (Stimberg, Brette & Goodman 2019, eLife 8:e47314): a value of the wrong
+dimension is refused before it reaches a model. Fields are addressed by dotted paths into
+nested dataclasses (``task.sessions``). ``units`` maps a path to a Brian2 unit, or, for a
+tuple field, to a tuple of units (``1`` for a dimensionless element); paths not in
+``units`` are dimensionless.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@
     dendritic-models redraw results/fear
 
 A user's mistake (an unknown name, a value of the wrong units, a folder holding results)
-gets one line on stderr and exit status 2, before anything runs.
+gets one line on stderr and exit status 2, before anything runs. Each protocol cites its
+source in its own docstring; results carry their provenance (Sandve, Nekrutenko, Taylor &
+Hovig 2013, PLoS Comput Biol 9:e1003285, rules 1, 3 and 6).
 """
 
 from __future__ import annotations
