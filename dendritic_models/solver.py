@@ -44,9 +44,11 @@ def hines_code(
             # zero, written as a per-neuron value (Brian2 orders scalar before vector writes)
             lines.append(f"hines_b_{n} = 0*g_axial_{n}*v_{node.parent}")
         else:
-            lines.append(" + ".join([f"hines_a_{n} = C_{n}/dt + G_m_{n}", *couplings]))
+            # the slope conductance once: Brian2 re-expands a subexpression at every use
+            lines.append(f"hines_g_{n} = G_m_{n}")
+            lines.append(" + ".join([f"hines_a_{n} = C_{n}/dt + hines_g_{n}", *couplings]))
             lines.append(
-                f"hines_b_{n} = C_{n}/dt*v_{n} + I_m_{n} + G_m_{n}*v_{n} + I_explicit_{n}"
+                f"hines_b_{n} = C_{n}/dt*v_{n} + I_m_{n} + hines_g_{n}*v_{n} + I_explicit_{n}"
             )
     lines[0] += "  # 1. diagonal (a) and right-hand side (b) of each node's equation"
     first_elimination = len(lines)
@@ -54,8 +56,10 @@ def hines_code(
         if node.parent is None:
             continue
         n, p = node.name, node.parent
-        lines.append(f"hines_a_{p} = hines_a_{p} - g_axial_{n}**2/hines_a_{n}")
-        lines.append(f"hines_b_{p} = hines_b_{p} + g_axial_{n}*hines_b_{n}/hines_a_{n}")
+        # one division per node: its diagonal is final once its children are eliminated
+        lines.append(f"hines_r_{n} = 1/hines_a_{n}")
+        lines.append(f"hines_a_{p} = hines_a_{p} - g_axial_{n}**2*hines_r_{n}")
+        lines.append(f"hines_b_{p} = hines_b_{p} + g_axial_{n}*hines_b_{n}*hines_r_{n}")
     if len(lines) > first_elimination:
         lines[first_elimination] += "  # 2. eliminate each node into its parent, leaves first"
     root = tree.nodes[0].name
@@ -70,7 +74,7 @@ def hines_code(
         n, p = node.name, node.parent
         v_n = f"hines_v_{n}" if node.is_junction else f"v_{n}"
         v_p = f"hines_v_{p}" if tree.nodes[tree.node_index[p]].is_junction else f"v_{p}"
-        lines.append(f"{v_n} = (hines_b_{n} + g_axial_{n}*{v_p})/hines_a_{n}")
+        lines.append(f"{v_n} = (hines_b_{n} + g_axial_{n}*{v_p})*hines_r_{n}")
     for k, (var, condition) in enumerate((triggers or {}).items()):
         comment = "  # 4. stamp the time of dendritic events" if k == 0 else ""
         lines.append(f"{var} = {var} + (t - {var})*int({condition}){comment}")

@@ -34,19 +34,40 @@ class Layout:
     distance: Quantity  #: path distance from the soma centre
     x: Quantity  #: distance from the branch's proximal end
 
-    def neighbours(self, radius: Quantity) -> list[np.ndarray]:
-        """For each synapse, the indices of synapses on the same neuron and branch within
-        ``radius`` along the branch (itself excluded)."""
+    def neighbours(self, radius: Quantity) -> tuple[np.ndarray, np.ndarray]:
+        """Every ordered pair ``(k, m)`` of distinct synapses on the same neuron and branch
+        within ``radius`` of each other along the branch: two index arrays, sorted by ``k``
+        then ``m``. See :func:`neighbour_pairs`."""
         require_unit(radius, um, "radius")
-        x = np.asarray(self.x / um)
-        r = float(radius / um)
-        result = []
-        for k in range(len(x)):
-            same = (self.post == self.post[k]) & (self.branch == self.branch[k])
-            close = same & (np.abs(x - x[k]) <= r)
-            close[k] = False
-            result.append(np.flatnonzero(close))
-        return result
+        return neighbour_pairs(self.post, self.branch, np.asarray(self.x / um),
+                               float(radius / um))
+
+
+def neighbour_pairs(post: np.ndarray, branch: np.ndarray, x: np.ndarray,
+                    radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs ``(k, m)``, ``k != m``, of synapses with the same ``post`` and ``branch``
+    and ``|x[k] - x[m]| <= radius`` (``x`` and ``radius`` in one unit), in O(n log n + pairs):
+    synapses sorted by (neuron, branch, x), each one's window found by binary search."""
+    post = np.asarray(post)
+    _, code = np.unique(np.asarray(branch, dtype=str), return_inverse=True)
+    x = np.asarray(x, dtype=float)
+    if not x.size:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    order = np.lexsort((x, code, post))
+    # one key per synapse: its (neuron, branch) group, spaced so no window crosses groups
+    group = post.astype(np.int64) * (code.max() + 1) + code
+    key = group[order] * (np.ptp(x) + 4 * radius + 1.0) + (x[order] - x.min())
+    slack = 2 * radius + 1e-9  # widened window; the exact test below decides
+    lo = np.searchsorted(key, key - slack, side="left")
+    hi = np.searchsorted(key, key + slack, side="right")
+    counts = hi - lo
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    k = order[np.repeat(np.arange(order.size), counts)]
+    m = order[np.repeat(lo, counts) + within]
+    keep = (k != m) & (group[k] == group[m]) & (np.abs(x[k] - x[m]) <= radius)
+    k, m = k[keep], m[keep]
+    first = np.argsort(k.astype(np.int64) * x.size + m, kind="stable")
+    return k[first], m[first]
 
 
 def connect(
@@ -245,19 +266,16 @@ def _neighbour_relay(source, syn: Synapses, layout: Layout, rule: Rule, delay) -
     """Synapses from each presynaptic neuron to the plastic synapses neighbouring the ones it
     makes, running the rule's ``on_neighbour`` in the receiving synapse."""
     require_unit(rule.neighbour_radius, um, f"rule {rule.name!r}: neighbour_radius")
-    pre, target, separation = [], [], []
-    x = np.asarray(layout.x / um)
-    for m, neighbours in enumerate(layout.neighbours(rule.neighbour_radius)):
-        pre += [layout.pre[m]] * len(neighbours)
-        target += list(neighbours)
-        separation += list(np.abs(x[neighbours] - x[m]))
+    origin, target = layout.neighbours(rule.neighbour_radius)
+    pre = layout.pre[origin]
+    separation = np.abs(np.asarray(layout.x / um)[target] - np.asarray(layout.x / um)[origin])
     statements = on_target_synapses(rule.on_neighbour, syn)
     relay = Synapses(source, syn, model="separation : metre (constant)", on_pre=statements,
                      name=f"{syn.name}_neighbours",
                      **({"delay": delay} if delay is not None else {}))
-    if pre:
-        relay.connect(i=np.asarray(pre, dtype=int), j=np.asarray(target, dtype=int))
-        relay.separation = np.asarray(separation) * um
+    if pre.size:
+        relay.connect(i=pre.astype(int), j=target.astype(int))
+        relay.separation = separation * um
     return relay
 
 

@@ -198,8 +198,9 @@ def _check_device(device: str, codegen: str, threads: int) -> None:
 
 def _finish(module: ModuleType, req: dict, setup: Any, chosen: dict, data: dict,
             device: str, threads: int, wall: float, command: str | None,
-            out: Path | None) -> dict[str, Any]:
-    """The result of one simulation, written to ``out`` if given (``result.json`` last)."""
+            out: Path | None, figures: bool = True) -> dict[str, Any]:
+    """The result of one simulation, written to ``out`` if given (``result.json`` last;
+    the figure only with ``figures``: :func:`redraw` draws it from the result later)."""
     found, measured = module.evaluate(data, setup)
     result = {
         "request": req,
@@ -223,7 +224,8 @@ def _finish(module: ModuleType, req: dict, setup: Any, chosen: dict, data: dict,
         out.mkdir(parents=True, exist_ok=True)
         with atomic(out / "data.npz", ".npz") as tmp:
             np.savez_compressed(tmp, **module.arrays(data))
-        draw(module, result, out)
+        if figures:
+            draw(module, result, out)
         write_json(out / RESULT, result)  # last: its presence marks a finished run
     return result
 
@@ -232,13 +234,15 @@ def run(name: str, rules: list[str] | None = None, conditions: list[str] | None 
         seed: int = 1, quick: bool = False, settings: dict | list[str] | None = None,
         out: str | Path | None = None, device: str = "cpp_standalone", codegen: str = "cython",
         threads: int = 0, force: bool = False, build: str | Path | None = None,
-        progress: bool = True, command: str | None = None) -> dict[str, Any]:
+        progress: bool = True, command: str | None = None, figures: bool = True
+        ) -> dict[str, Any]:
     """Run protocol ``name`` for the named rule sets (``"all"``, names, ``kind=rule,...`` or
     ``module:attribute``) and conditions (default: the protocol's defaults and every
     condition), ``quick`` or full, with ``settings`` (``{"paradigm.tone_rate": "40*Hz"}`` or
     ``["paradigm.tone_rate=40*Hz"]``) on ``device`` (``runtime`` with ``codegen``, or
-    ``cpp_standalone`` with ``threads``). Writes ``out`` (see the module docstring) if given;
-    refuses a folder holding another result unless ``force``. Returns the result."""
+    ``cpp_standalone`` with ``threads``). Writes ``out`` (see the module docstring) if given,
+    the figure unless ``figures`` is False; refuses a folder holding another result unless
+    ``force``. Returns the result."""
     req = request(name, rules, conditions, seed, quick, settings)
     _check_device(device, codegen, threads)
     out = Path(out) if out is not None else None
@@ -253,19 +257,19 @@ def run(name: str, rules: list[str] | None = None, conditions: list[str] | None 
                      threads, build, progress)
     shown = device if device == "cpp_standalone" else f"runtime ({codegen})"
     return _finish(module, req, setup, chosen, data, shown, threads,
-                   time.perf_counter() - start, command, out)
+                   time.perf_counter() - start, command, out, figures)
 
 
 def run_built_once(name: str, points: list[tuple[str | Path, dict]], rules=None,
                    conditions=None, seed: int = 1, quick: bool = False, threads: int = 0,
-                   progress: bool = True, command: str | None = None
+                   progress: bool = True, command: str | None = None, figures: bool = True
                    ) -> list[tuple[Path, dict]]:
     """Runs of protocol ``name`` that differ only in parameters its model holds as variables
     (the protocol's ``RUN_ARGS``: parameter path -> ``object.variable``): compiled once under
     ``cpp_standalone``, then the binary re-run with each point's values (Brian2's
     ``run_args``). ``points``: ``(folder, settings)``; a folder holding its finished result
     is skipped. Returns ``(folder, result)`` of the points run, each result written to its
-    folder as it finishes."""
+    folder as it finishes (with its figure unless ``figures`` is False)."""
     module = protocol(name)
     run_args = getattr(module, "RUN_ARGS", {})
     todo = []
@@ -293,7 +297,7 @@ def run_built_once(name: str, points: list[tuple[str | Path, dict]], rules=None,
         now = time.perf_counter()
         results.append((folder, _finish(module, req, point, chosen, data,
                                         "cpp_standalone (run_args)", threads, now - clock[0],
-                                        command, folder)))
+                                        command, folder, figures)))
         clock[0] = now
 
     built_once(lambda: module.simulate(setup, chosen, tuple(first["conditions"])), values, each,
@@ -453,14 +457,16 @@ def sweep(name: str, grid: dict[str, list[str]] | list[str], out: str | Path,
     result is skipped, so an interrupted sweep resumes where it stopped and a grown grid
     reuses the points it shares. Under ``cpp_standalone``, points that differ only in the
     protocol's run-time parameters (``RUN_ARGS``) are one task: one build, the binary re-run
-    per point (:func:`run_built_once`). Writes ``sweep.json`` and ``sweep.md`` (one row per
-    point and rule set: the point's values, findings reproduced)."""
+    per point (:func:`run_built_once`). Points get no figure unless ``figures=True`` (drawing
+    one costs more than a ``run_args`` run; ``redraw`` draws it from the point's result).
+    Writes ``sweep.json`` and ``sweep.md`` (one row per point and rule set: the point's
+    values, findings reproduced)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     out = Path(out)
     base = _settings(settings)
     points = grid_points(grid)
-    options = {k: v for k, v in options.items() if k != "force"}
+    options = {"figures": False, **{k: v for k, v in options.items() if k != "force"}}
     _check_device(options.get("device", "cpp_standalone"), options.get("codegen", "cython"),
                   options.get("threads", 0))
     run_args = getattr(protocol(name), "RUN_ARGS", {})

@@ -133,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="local cluster's worker processes")
     p.add_argument("--scheduler", default=None,
                    help="address of an existing Dask scheduler (tcp://host:8786)")
+    p.add_argument("--figures", action="store_true", help="draw every point's figure")
     return top
 
 
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise api.UsageError(f"--workers must be >= 1, got {args.workers}")
             api.sweep(args.protocol, args.grid, args.out, args.workers, args.scheduler,
                       args.settings, rules=args.rules, seed=args.seed, command=command,
-                      **_options(args))
+                      figures=args.figures, **_options(args))
             print((args.out / "sweep.md").read_text())
     except api.UsageError as err:
         print(f"dendritic-models: error: {err}", file=sys.stderr)

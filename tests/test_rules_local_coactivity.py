@@ -8,6 +8,8 @@
    not, basal synapses under the Hebbian rule do not potentiate; apical potentiation keeps
    >= 0.8 of control (published 0.93), basal <= 0.5 (published 0.36).
 3. A rule set that gives the targeted compartments different rules is refused.
+4. The neighbour search (sorted windows, used for networks of millions of synapses) finds
+   exactly the pairs of the definition: same neuron, same branch, |x_k - x_m| <= radius.
 """
 
 import numpy as np
@@ -19,7 +21,7 @@ from dendritic_models.mechanisms import adex
 from dendritic_models.rules.base import RuleSet
 from dendritic_models.rules.local_coactivity import local_coactivity
 from dendritic_models.rules.pair_stdp import pair_stdp
-from dendritic_models.wiring import connect
+from dendritic_models.wiring import connect, neighbour_pairs
 from protocols.plasticity import coactivity_dissociation
 
 
@@ -73,3 +75,18 @@ def test_rule_set_must_give_one_rule_to_the_targeted_compartments():
 def test_unitless_radius_is_refused():
     with pytest.raises(ModelError, match="local_coactivity: radius"):
         local_coactivity(radius=30)
+
+
+def test_neighbour_search_finds_exactly_the_pairs_of_the_definition():
+    rng = np.random.default_rng(3)
+    n = 600
+    post = rng.integers(0, 4, n)
+    branch = rng.choice(np.array(["basal0", "tuft0", "tuft1"], dtype=object), n)
+    x = np.round(rng.uniform(0, 150, n))  # whole um: many pairs exactly at the radius
+    k, m = neighbour_pairs(post, branch, x, 30.0)
+    brute = [(a, b) for a in range(n) for b in range(n)
+             if a != b and post[a] == post[b] and branch[a] == branch[b]
+             and abs(x[a] - x[b]) <= 30.0]
+    assert list(zip(k.tolist(), m.tolist(), strict=True)) == brute
+    assert any(abs(x[a] - x[b]) == 30.0 for a, b in brute)
+
