@@ -1,9 +1,10 @@
-"""``python -m benchmarks [--quick] --out FILE.json [--cases 1,2,3,4,anchor]``.
+"""Benchmarks against Dendrify and NEURON, measured side by side on this machine.
 
-Times this package against its peers, side by side on this machine, each measurement in a
-fresh process (:mod:`benchmarks.measure`), and writes ``FILE.json`` (a ``cases`` list: per
-comparison ``name``, ``ours`` (seconds of wall time per simulated second and the device),
-``peer``, ``peer_value``, ``ratio`` = peer time / our time, so > 1 means we are faster, and
+``python -m benchmarks [--quick] --out FILE.json [--cases 1,2,3,4,anchor]`` times this
+package against its peers, each measurement in a fresh process
+(:mod:`benchmarks.measure`), and writes ``FILE.json`` (a ``cases`` list: per comparison
+``name``, ``ours`` (seconds of wall time per simulated second and the device), ``peer``,
+``peer_value``, ``ratio`` = peer time / our time, so > 1 means we are faster, and
 ``agreement``, how the outputs matched) and ``FILE.md`` (the same as a table).
 
 Cases (issue 7):
@@ -67,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="result JSON (a .md table beside it)")
     parser.add_argument("--cases", default=",".join(CASES),
                         help=f"comma-separated subset of {','.join(CASES)}")
+    parser.add_argument("--sizes", default=None, metavar="N,N,...",
+                        help="case 2's network sizes (default 100,1000,10000)")
+    parser.add_argument("--anchor-sizes", default=None, metavar="N,N,...",
+                        help="the anchor's sizes (default 1000,10000,100000)")
+    parser.add_argument("--no-cython-networks", action="store_true",
+                        help="skip case 2's Cython rows (cold compiles of 10-20 min each)")
     args = parser.parse_args(argv)
     chosen = args.cases.split(",")
     unknown = sorted(set(chosen) - set(CASES))
@@ -85,9 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             measurements.append({"spec": spec, "result": result})
             return result
 
+        sizes = {"2": args.sizes, "anchor": args.anchor_sizes}
         for case in chosen:
             print(f"case {case}", flush=True)
-            comparisons += getattr(cases, f"case_{case}")(measured, args.quick)
+            extra = {"sizes": tuple(int(n) for n in sizes[case].split(","))} \
+                if sizes.get(case) else {}
+            if case == "2" and args.no_cython_networks:
+                extra["cython"] = False
+            comparisons += getattr(cases, f"case_{case}")(measured, args.quick, **extra)
             # written after every case: an interrupted run keeps what finished
             _write(out, comparisons, measurements, args, time.perf_counter() - start)
     print(markdown(comparisons))

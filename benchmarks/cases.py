@@ -84,15 +84,22 @@ def case_1(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:
     ]
 
 
-def case_2(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:
-    """Networks of L2/3 template neurons with compartment-specific plasticity, 1 s."""
+NETWORK_SIZES = (100, 1000, 10000)  #: case 2 (quick: the first)
+ANCHOR_SIZES = (1000, 10000, 100000)  #: Dendrify's published sizes (quick: the first)
+
+
+def case_2(measured: Callable[[dict], dict], quick: bool,
+           sizes: tuple[int, ...] = NETWORK_SIZES, cython: bool = True) -> list[Comparison]:
+    """Networks of L2/3 template neurons with compartment-specific plasticity, 1 s; the
+    Cython runtime (unless ``quick`` or not ``cython``) up to 1,000 neurons: a cold cache
+    compiles the L2/3 solver for 10-20 minutes per simulator on 2 cores."""
     rows = []
-    for n in (100,) if quick else (100, 1000, 10000):
+    for n in sizes[:1] if quick else sizes:
         work = {**L23_NETWORK, "n_neurons": n}
         name = f"2: {n} L2/3 neurons, plastic, 1 s"
-        ours_c = measured(_spec("ours", "cython", **work))
-        rows.append(_row(name, ours_c, "cython", "Dendrify",
-                         measured(_spec("dendrify", "cython", **work)), ">= 1"))
+        if cython and not quick and n <= 1000:
+            rows.append(_row(name, measured(_spec("ours", "cython", **work)), "cython",
+                             "Dendrify", measured(_spec("dendrify", "cython", **work)), ">= 1"))
         best = {}
         for threads in (1, 2):
             ours_s = measured(_spec("ours", "cpp_standalone", threads, **work))
@@ -164,13 +171,14 @@ def case_4(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:
     return rows
 
 
-def case_anchor(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:
+def case_anchor(measured: Callable[[dict], dict], quick: bool,
+                sizes: tuple[int, ...] = ANCHOR_SIZES) -> list[Comparison]:
     """Dendrify's published 4-compartment benchmark, in Dendrify and in this package."""
     from .anchor import PUBLISHED
 
     rows = []
     for active in (True, False):
-        for n in (1000,) if quick else (1000, 10000, 100000):
+        for n in sizes[:1] if quick else sizes:
             spec = {"kind": "anchor", "n_neurons": n, "device": "numpy", "active": active}
             ours = measured({**spec, "simulator": "ours"})
             peer = measured({**spec, "simulator": "dendrify"})
