@@ -144,12 +144,14 @@ def case_3(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:
 
 
 def _findings(ours: dict, peer: dict) -> str:
+    """Findings reproduced at the sweep points both paths ran."""
     if "error" in ours or "error" in peer:
         return "not compared: " + (ours.get("error") or peer.get("error"))
-    n = min(len(ours["reproduced"]), len(peer["reproduced"]))
-    a, b = ours["reproduced"][:n], peer["reproduced"][:n]
-    same = sum(x == y for x, y in zip(a, b, strict=True))
-    return f"findings reproduced per point identical at {same}/{n}"
+    mine = dict(zip(ours["weights"], ours["reproduced"], strict=True))
+    shared = [(w, r) for w, r in zip(peer["weights"], peer["reproduced"], strict=True)
+              if w in mine]
+    same = sum(mine[w] == r for w, r in shared)
+    return f"findings reproduced identical at {same}/{len(shared)} shared points"
 
 
 def case_4(measured: Callable[[dict], dict], quick: bool) -> list[Comparison]:

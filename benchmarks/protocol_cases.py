@@ -29,13 +29,19 @@ import numpy as np
 EPSP_WEIGHTS = (8.0, 20.0)  #: nS, the swept range of BAC firing's distal EPSP weight
 
 
+GRID = 64  #: points of the full sweep; smaller sweeps take evenly spaced points of it
+
+
 def _weights(points: int) -> list[str]:
-    return [f"{float(w)!r}*nS" for w in np.round(np.linspace(*EPSP_WEIGHTS, points), 4)]
+    grid = np.round(np.linspace(*EPSP_WEIGHTS, GRID), 4)
+    step = max(GRID // points, 1)
+    return [f"{float(w)!r}*nS" for w in grid[::step][:points]]
 
 
 def sweep(path: str, points: int) -> dict:
     """Per-point wall time of a BAC-firing sweep by ``path`` (see the module docstring);
-    the first point (which compiles) and the rest are reported apart."""
+    the first point (which compiles) and the rest are reported apart. Every path takes its
+    points from one grid, so the findings of shared points can be compared."""
     from protocols import api
 
     out = Path(tempfile.mkdtemp(prefix="bench_sweep_"))
@@ -63,7 +69,7 @@ def sweep(path: str, points: int) -> dict:
     return {"path": path, "points": points, "total_s": total, "per_point_s": total / points,
             "first_point_s": float(steps[0]) if path != "run_args" else None,
             "later_point_s": float(steps[1:].mean()) if steps.size > 1 else None,
-            "reproduced": reproduced}
+            "weights": weights, "reproduced": reproduced}
 
 
 def cold_start(name: str, device: str = "cpp_standalone", codegen: str = "cython") -> dict:

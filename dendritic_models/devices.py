@@ -19,6 +19,7 @@ Brian2's runtime and standalone code generation: Stimberg, Brette & Goodman 2019
 from __future__ import annotations
 
 import fcntl
+import gc
 import itertools
 import os
 import tempfile
@@ -115,6 +116,9 @@ def on_device(setup: Callable[[], Callable[[], dict]], device_name: str = "cpp_s
             device.build(directory=str(build), compile=True, run=True, clean=False)
             print(f"  built and ran in {time.perf_counter() - start:.1f} s ({build})", flush=True)
             return collect()
+    # free the names of an earlier run's objects (Brian2 numbers a taken ``name*``), so the
+    # same model generates the same code and the runtime reuses its compiled Cython
+    gc.collect()
     with _settings(dt, _python_report(phases) if progress else None):
         old_target = prefs.codegen.target
         prefs.codegen.target = codegen

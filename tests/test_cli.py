@@ -315,3 +315,23 @@ def test_units_in_the_api_are_brian2_quantities():
     with pytest.raises(parameters.ParameterError, match=r"lumped_excitation\[2\] needs units"):
         parameters.apply(ml.QUICK, {"inputs.lumped_excitation": (1000, 2 * Hz, 0.3 * nA)},
                          ml.UNITS)
+
+
+def test_a_second_runtime_run_generates_the_same_code():
+    """Brian2 numbers a taken ``name*`` (``cells``, ``cells_1``), which renames every array in
+    the generated code, so the Cython runtime recompiled the whole model (minutes) for each
+    sweep point or seed run in one process; ``on_device`` now frees the earlier run's names."""
+    from brian2 import NetworkOperation, NeuronGroup
+
+    from dendritic_models.devices import on_device
+
+    def setup():
+        group = NeuronGroup(1, "dv/dt = -v/(10*ms) : 1", name="cells*")
+        group.add_attribute("keep")
+        group.keep = NetworkOperation(lambda: None)  # a reference cycle, as networks have
+        group.keep.group = group
+        return lambda: {"name": group.name}
+
+    first = on_device(setup, "runtime", "numpy", progress=False)
+    second = on_device(setup, "runtime", "numpy", progress=False)
+    assert first["name"] == second["name"] == "cells"
