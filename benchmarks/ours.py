@@ -14,14 +14,10 @@ import time
 import numpy as np
 from brian2 import Network, SpikeGeneratorGroup, SpikeMonitor, metre, second
 
-from dendritic_models.rules.local_coactivity import local_coactivity
-from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.wiring import connect
 
 from .timing import brian2_device, receptor_weights
-from .workload import Workload
-
-RULES = {"pair_stdp": pair_stdp, "local_coactivity": local_coactivity}
+from .workload import RULES, Workload
 
 
 def simulate(workload: Workload, device: str = "cython", threads: int = 0) -> dict:
@@ -45,9 +41,8 @@ def simulate(workload: Workload, device: str = "cython", threads: int = 0) -> di
         net = Network(group, source, spikes, *synapses.values())
         result = dev.run(net, workload.duration * second, setup_s=time.perf_counter() - start)
         result["spike_counts"] = np.asarray(spikes.count[:])
-        result["weights"] = {name: float(np.mean(syn.w[:]))
-                             for name, syn in synapses.items()
-                             if next(p for p in workload.projections if p.name == name).rule}
+        result["weights"] = {p.name: float(np.mean(synapses[p.name].w[:]))
+                             for p in workload.projections if p.rule}
         # ODEs plus the node voltages, which the tree solver updates outside them
         result["state_variables"] = (len(group.equations.diff_eq_names)
                                      + len(group.neuron_model.node_names))

@@ -29,8 +29,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dendritic_models.rules.local_coactivity import local_coactivity
+from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.templates import TEMPLATES
 
+#: the rules a projection names, with their default parameters on every simulator
+RULES = {"pair_stdp": pair_stdp, "local_coactivity": local_coactivity}
 #: rule of each compartment kind in the networks of case 2 (None: static synapses)
 COMPARTMENT_SPECIFIC = {"basal": "pair_stdp", "apical_oblique": "local_coactivity",
                         "apical_tuft": "local_coactivity"}
@@ -47,7 +51,7 @@ class Projection:
     branch: np.ndarray  #: compartment (branch) name
     x: np.ndarray  #: distance from the branch's proximal end (m)
     node: np.ndarray  #: electrical node name (the segment containing x)
-    rule: str | None = None  #: plasticity rule name, or None
+    rule: str | None = None  #: a key of :data:`RULES`, or None
 
     @property
     def size(self) -> int:

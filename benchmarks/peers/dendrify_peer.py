@@ -82,19 +82,17 @@ from brian2 import (
     ms,
     second,
     siemens,
+    um,
 )
 from dendrify import Dendrite, NeuronModel, Soma
 
-from dendritic_models.rules.local_coactivity import local_coactivity
-from dendritic_models.rules.pair_stdp import pair_stdp
 from dendritic_models.wiring import neighbour_pairs
 
 from ..timing import brian2_device
-from ..workload import Projection, Workload
+from ..workload import RULES, Projection, Workload
 
 #: our receptor name -> Dendrify's channel name
 CHANNEL = {"AMPA": "AMPA", "NMDA": "NMDA", "GABA_A": "GABA"}
-RADIUS_UM = 30.0  #: neighbourhood of the local co-activity rule (as local_coactivity())
 
 # -- the conductance network --------------------------------------------------------------
 
@@ -230,13 +228,13 @@ def _rule_parts(rule: str | None):
     if rule is None:
         return ["w : 1"], [], None, {}
     if rule == "pair_stdp":
-        par = dict(pair_stdp().parameters)
+        par = dict(RULES[rule]().parameters)
         return (["w : 1", "dapre/dt = -apre/tau_plus : 1 (event-driven)",
                  "dapost/dt = -apost/tau_minus : 1 (event-driven)"],
                 ["apre += A_plus", "w = clip(w - apost, 0, w_max)"],
                 "apost += A_minus\nw = clip(w + apre, 0, w_max)", par)
     if rule == "local_coactivity":
-        par = dict(local_coactivity().parameters)
+        par = dict(RULES[rule]().parameters)
         return (["w : 1", "A : 1", "t_A : second", "C : 1", "t_C : second"],
                 ["w = clip(w + eta_coop*C*exp(-(t - t_C)/tau_coact) - eta_iso, 0, w_max)",
                  "A = A*exp(-(t - t_A)/tau_coact) + 1", "t_A = t"], None, par)
@@ -269,7 +267,8 @@ def connect_projection(source, group, proj: Projection) -> tuple[dict, list]:
         per_node[node] = (syn, idx)
     relays = []
     if proj.rule == "local_coactivity":
-        origin, target = neighbour_pairs(proj.post, proj.branch, proj.x / 1e-6, RADIUS_UM)
+        radius = float(RULES[proj.rule]().neighbour_radius / um)
+        origin, target = neighbour_pairs(proj.post, proj.branch, proj.x / 1e-6, radius)
         separation = np.abs(proj.x[target] - proj.x[origin])
         for node, (syn, _) in per_node.items():
             sel = proj.node[target] == node

@@ -82,21 +82,29 @@ import time
 from pathlib import Path
 
 import numpy as np
+from brian2 import metre, ms, second, um
+from brian2.units.fundamentalunits import have_same_dimensions
 
 from dendritic_models.devices import build_root
 from dendritic_models.mechanisms.receptors import RECEPTORS, peak_factor
 from dendritic_models.wiring import neighbour_pairs
 
-from ..workload import Workload
+from ..workload import RULES, Workload
 
 MOD_DIR = Path(__file__).with_name("neuron_mod")
-RADIUS_UM = 30.0  #: neighbourhood of local co-activity (as local_coactivity())
 EPS_MS = 1e-9  #: ordering delay (ms) of presynaptic and neighbour events, see above
-#: rule parameters (the defaults of dendritic_models.rules)
-PAIR_STDP = {"A_plus": 0.01, "depression_ratio": 1.05, "tau_plus": 16.8, "tau_minus": 33.7,
-             "w_max": 2.0}
-LOCAL_COACTIVITY = {"eta_coop": 0.01, "eta_iso": 0.002, "tau_coact": 60.0,
-                    "length_scale": 10.0, "w_max": 3.0}
+
+
+def _rule_parameters(name: str) -> dict[str, float]:
+    """The rule's parameters in NEURON's units (times in ms, lengths in um)."""
+    values = {}
+    for key, value in RULES[name]().parameters.items():
+        if have_same_dimensions(value, second):
+            value = value / ms
+        elif have_same_dimensions(value, metre):
+            value = value / um
+        values[key] = float(value)
+    return values
 
 _loaded: dict[str, Path] = {}
 
@@ -348,12 +356,10 @@ def simulate(workload: Workload, device: str = "neuron", threads: int = 0,
             netcons.append(nc)
             syns.append(syn)
         if p.rule == "pair_stdp":
-            par = PAIR_STDP
+            par = _rule_parameters(p.rule)
             for syn, post in zip(syns, p.post, strict=True):
                 syn.rule, syn.w_max = 1, par["w_max"]
-                syn.A_plus = par["A_plus"]
-                syn.A_minus = par["A_plus"] * par["depression_ratio"] * par["tau_plus"] / \
-                    par["tau_minus"]
+                syn.A_plus, syn.A_minus = par["A_plus"], par["A_minus"]
                 syn.tau_plus, syn.tau_minus = par["tau_plus"], par["tau_minus"]
                 soma = cells[post].adex
                 nc = h.NetCon(soma._ref_spiking, syn, 0.5, lag, 1.0,
@@ -361,13 +367,14 @@ def simulate(workload: Workload, device: str = "neuron", threads: int = 0,
                 nc.weight[0], nc.weight[1] = 1, lag  # a postsynaptic spike, lag ms late
                 netcons.append(nc)
         elif p.rule == "local_coactivity":
-            par = LOCAL_COACTIVITY
+            par = _rule_parameters(p.rule)
             for syn in syns:
                 syn.rule, syn.w_max = 2, par["w_max"]
                 syn.eta_coop, syn.eta_iso = par["eta_coop"], par["eta_iso"]
                 syn.tau_coact, syn.length_scale = par["tau_coact"], par["length_scale"]
             x_um = np.asarray(p.x, dtype=float) * 1e6
-            origin, target = neighbour_pairs(p.post, p.branch, x_um, RADIUS_UM)
+            radius = float(RULES[p.rule]().neighbour_radius / um)
+            origin, target = neighbour_pairs(p.post, p.branch, x_um, radius)
             for k, m in zip(origin, target, strict=True):
                 nc = h.NetCon(relays[p.pre[k]], syns[m])
                 nc.delay = lag + 2 * EPS_MS
