@@ -27,6 +27,8 @@ from pathlib import Path
 from protocols import api
 
 FIGURES = Path(__file__).resolve().parent.parent / "figures"
+#: protocols of rate networks (numpy algebra, no Brian2 run): their own command line
+RATE_PROTOCOLS = ("credit_assignment",)
 
 
 def _first_line(obj) -> str:
@@ -56,6 +58,10 @@ def list_everything() -> str:
     for name, path in figure_scripts().items():
         doc = ast.get_docstring(ast.parse(path.read_text())) or ""
         lines.append(f"  {name:22s} {doc.split(chr(10))[0]}")
+    lines.append("rate-network replays (python -m protocols.NAME [--quick] --out DIR):")
+    for name in RATE_PROTOCOLS:
+        module = importlib.import_module(f"protocols.{name}")
+        lines.append(f"  {name:22s} {_first_line(module)}")
     lines.append("rule validations (python -m protocols.plasticity.table --out DIR):")
     import protocols.plasticity as plasticity
     for info in pkgutil.iter_modules(plasticity.__path__):
