@@ -91,6 +91,7 @@ from pathlib import Path
 import numpy as np
 
 from dendritic_models.results import atomic, finding, provenance, write_json
+from protocols import api
 
 SOURCE = ("Lillicrap, Cownden, Tweed & Akerman 2016 (Nat Commun 7:13276); Guerguiev, Lillicrap "
           "& Richards 2017 (eLife 6:e22901); Payeur, Guerguiev, Zenke, Richards & Naud 2021 "
@@ -446,6 +447,7 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> tuple[list[dict], dic
             f"learns: below chance ({CHANCE:g}%) on every seed{ref}",
             bool(np.all(final[i] < CHANCE))))
     sizes = [int(k) for k in data["shot_sizes"]]
+    paired = final - final[names.index("backprop")]  # same seed: same split, weights, batches
     measured = {
         "test_error_percent": {m: {"mean": float(mean[m]), "sd": float(sd[m]),
                                    "per_seed": final[i].tolist()}
@@ -460,10 +462,8 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> tuple[list[dict], dic
         "learning_curve_sd_percent": {m: _sd(data["curves"][i], 0).round(3).tolist()
                                       for i, m in enumerate(names)},
         "paired_minus_backprop_points": {
-            m: {"mean": float((final[i] - final[names.index("backprop")]).mean()),
-                "sd": float(_sd(final[i] - final[names.index("backprop")])),
-                "per_seed": (final[i] - final[names.index("backprop")]).round(3).tolist()}
-            for i, m in enumerate(names)},
+            m: {"mean": float(paired[i].mean()), "sd": float(_sd(paired[i])),
+                "per_seed": paired[i].round(3).tolist()} for i, m in enumerate(names)},
         "seeds": data["seeds"].tolist(),
         "updates": int(data["updates"]),
     }
@@ -545,6 +545,11 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
+def _draw(result: dict, out: Path) -> None:
+    """``figure.png`` and ``figure.svg``, written as every protocol's (:func:`api.draw`)."""
+    api.draw(sys.modules[__name__], result, out)
+
+
 def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
         progress: bool = True) -> dict:
     """Simulate, evaluate and (with ``out``) write data.npz, the figure and, last and
@@ -572,18 +577,9 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
         out.mkdir(parents=True, exist_ok=True)
         with atomic(out / "data.npz", ".npz") as tmp:
             np.savez_compressed(tmp, **data)
-        draw(result, out)
+        _draw(result, out)
         write_json(out / RESULT, result)
     return result
-
-
-def draw(result: dict, out: str | Path) -> list[Path]:
-    """``figure.png`` and ``figure.svg`` in ``out``, each written atomically."""
-    paths = [Path(out) / "figure.png", Path(out) / "figure.svg"]
-    for path in paths:
-        with atomic(path, path.suffix) as tmp:
-            figure(result, tmp)
-    return paths
 
 
 def tune(setup: Setup = FULL, grid: tuple[float, ...] = TUNE_GRID,
@@ -643,7 +639,6 @@ def main(argv: list[str] | None = None) -> int:
             write_json(path, {**found, "provenance": provenance(command=shlex.join(sys.argv))})
             print(f"chosen lr {found['chosen_lr']} ({path})")
             return 0
-        result = None
         if (args.out / RESULT).exists() and not args.force:
             found = json.loads((args.out / RESULT).read_text())
             if (found.get("protocol") != "credit_assignment"
@@ -651,9 +646,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError(f"{args.out} holds the result of another run; choose "
                                  "another folder or --force")
             print(f"finished result found in {args.out}; redrawing its figure")
-            draw(found, args.out)
+            _draw(found, args.out)
             result = found
-        if result is None:
+        else:
             result = run(setup, args.out)
     except ValueError as err:
         print(f"credit_assignment: error: {err}", file=sys.stderr)
