@@ -186,6 +186,16 @@ def draw(module: ModuleType, result: dict, out: Path) -> list[Path]:
     return paths
 
 
+def write_run(module: ModuleType, result: dict, data: dict[str, np.ndarray], out: Path) -> None:
+    """A run folder of a protocol with its own command line (``cli.module_main``):
+    ``data.npz``, the figure and, last and atomically, ``result.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic(out / "data.npz", ".npz") as tmp:
+        np.savez_compressed(tmp, **data)
+    draw(module, result, out)
+    write_json(out / RESULT, result)
+
+
 def _check_device(device: str, codegen: str, threads: int) -> None:
     if device not in DEVICES:
         raise UsageError(f"unknown device {device!r}; valid: {', '.join(DEVICES)}")

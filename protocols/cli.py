@@ -18,17 +18,21 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import json
 import pkgutil
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from protocols import api
 
 FIGURES = Path(__file__).resolve().parent.parent / "figures"
-#: protocols of rate networks (numpy algebra, no Brian2 run): their own command line
-RATE_PROTOCOLS = ("credit_assignment",)
+#: protocols with their own command line (:func:`module_main`), outside ``api.PROTOCOLS``:
+#: rate networks (numpy algebra, no Brian2 run) and multi-hour runs on two clocks
+OWN_COMMAND = ("credit_assignment", "consolidation")
 
 
 def _first_line(obj) -> str:
@@ -58,8 +62,8 @@ def list_everything() -> str:
     for name, path in figure_scripts().items():
         doc = ast.get_docstring(ast.parse(path.read_text())) or ""
         lines.append(f"  {name:22s} {doc.split(chr(10))[0]}")
-    lines.append("rate-network replays (python -m protocols.NAME [--quick] --out DIR):")
-    for name in RATE_PROTOCOLS:
+    lines.append("replays with their own command (python -m protocols.NAME [--quick] --out DIR):")
+    for name in OWN_COMMAND:
         module = importlib.import_module(f"protocols.{name}")
         lines.append(f"  {name:22s} {_first_line(module)}")
     lines.append("rule validations (python -m protocols.plasticity.table --out DIR):")
@@ -202,6 +206,52 @@ def _figures(args) -> int:
     if failed:
         print(f"dendritic-models: figures failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def module_main(module, argv: list[str] | None = None,
+                extra: dict[str, tuple[str, Callable]] | None = None) -> int:
+    """``python -m protocols.NAME [--quick] [--seed N] [--force] --out DIR`` for a protocol
+    with its own command line (:data:`OWN_COMMAND`): ``module`` has ``QUICK``, ``FULL``
+    (frozen dataclasses with a ``seed``), ``check(setup)`` and ``run(setup, out)``. A folder
+    holding the same finished run is not re-run (its figure is redrawn), one holding another
+    run is refused unless ``--force``. ``extra``: flag -> (help, action(args, setup) -> exit
+    status), run instead when its flag is given."""
+    name = module.__name__.rsplit(".", 1)[-1]
+    parser = argparse.ArgumentParser(prog=f"python -m {module.__name__}",
+                                     description=_first_line(module))
+    parser.add_argument("--out", type=Path, required=True, help="result folder")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"the QUICK setting (what the tests run): {module.QUICK}")
+    parser.add_argument("--seed", type=int, default=1, help="first seed")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite a folder holding another result")
+    for flag, (text, _) in (extra or {}).items():
+        parser.add_argument(f"--{flag}", action="store_true", help=text)
+    args = parser.parse_args(argv)
+    setup = replace(module.QUICK if args.quick else module.FULL, seed=args.seed)
+    try:
+        module.check(setup)
+        for flag, (_, action) in (extra or {}).items():
+            if getattr(args, flag):
+                return action(args, setup)
+        path = args.out / api.RESULT
+        if path.exists() and not args.force:
+            found = json.loads(path.read_text())
+            if (found.get("protocol") != name
+                    or found.get("parameters") != json.loads(json.dumps(asdict(setup)))):
+                raise ValueError(f"{args.out} holds the result of another run; choose "
+                                 "another folder or --force")
+            print(f"finished result found in {args.out}; redrawing its figure")
+            api.draw(module, found, args.out)
+            result = found
+        else:
+            result = module.run(setup, args.out)
+    except ValueError as err:
+        print(f"{name}: error: {err}", file=sys.stderr)
+        return 2
+    for f in result["findings"]:
+        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
+    return 0
 
 
 def protocol_main(name: str) -> None:

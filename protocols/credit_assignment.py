@@ -79,8 +79,6 @@ numbers as ``reference``, provenance). numpy runs single-threaded (threadpoolctl
 
 from __future__ import annotations
 
-import argparse
-import json
 import shlex
 import sys
 import time
@@ -90,8 +88,9 @@ from pathlib import Path
 
 import numpy as np
 
-from dendritic_models.results import atomic, finding, provenance, write_json
+from dendritic_models.results import finding, provenance, write_json
 from protocols import api
+from protocols.cli import module_main
 
 SOURCE = ("Lillicrap, Cownden, Tweed & Akerman 2016 (Nat Commun 7:13276); Guerguiev, Lillicrap "
           "& Richards 2017 (eLife 6:e22901); Payeur, Guerguiev, Zenke, Richards & Naud 2021 "
@@ -102,7 +101,6 @@ REFERENCE = {
             "numbers on the 8x8 digits, not the same task",
     LILLICRAP: {"backprop": 2.4, "feedback_alignment": 2.1, "output_only": 7.2},
 }
-RESULT = "result.json"
 CHANCE = 90.0  #: % test error of guessing among 10 balanced classes
 N_CLASSES = 10
 
@@ -545,11 +543,6 @@ def figure(result: dict, path) -> None:
     plt.close(fig)
 
 
-def _draw(result: dict, out: Path) -> None:
-    """``figure.png`` and ``figure.svg``, written as every protocol's (:func:`api.draw`)."""
-    api.draw(sys.modules[__name__], result, out)
-
-
 def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
         progress: bool = True) -> dict:
     """Simulate, evaluate and (with ``out``) write data.npz, the figure and, last and
@@ -573,12 +566,7 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
                                  wall_s=round(time.perf_counter() - start, 3)),
     }
     if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        with atomic(out / "data.npz", ".npz") as tmp:
-            np.savez_compressed(tmp, **data)
-        _draw(result, out)
-        write_json(out / RESULT, result)
+        api.write_run(sys.modules[__name__], result, data, Path(out))
     return result
 
 
@@ -614,48 +602,22 @@ def tune(setup: Setup = FULL, grid: tuple[float, ...] = TUNE_GRID,
             "validation_fraction": validation_fraction}
 
 
+def _tune(args, setup: Setup) -> int:
+    """``--tune``: the calibration, written to DIR/tuning.json."""
+    path = args.out / "tuning.json"
+    if path.exists() and not args.force:
+        raise ValueError(f"{path} exists; choose another folder or --force")
+    found = tune(setup)
+    write_json(path, {**found, "provenance": provenance(command=shlex.join(sys.argv))})
+    print(f"chosen lr {found['chosen_lr']} ({path})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m protocols.credit_assignment [--quick] [--seed N] [--force] --out DIR``
     (``--tune``: the learning-rate calibration instead, written to DIR/tuning.json)."""
-    parser = argparse.ArgumentParser(prog="python -m protocols.credit_assignment",
-                                     description=__doc__.strip().split("\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="result folder")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK.n_seeds} seeds, {QUICK.epochs} epochs (tests)")
-    parser.add_argument("--seed", type=int, default=1, help="first of n_seeds seeds")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite a folder holding another result")
-    parser.add_argument("--tune", action="store_true",
-                        help="run the learning-rate calibration (validation split)")
-    args = parser.parse_args(argv)
-    setup = replace(QUICK if args.quick else FULL, seed=args.seed)
-    try:
-        check(setup)
-        if args.tune:
-            path = args.out / "tuning.json"
-            if path.exists() and not args.force:
-                raise ValueError(f"{path} exists; choose another folder or --force")
-            found = tune(setup)
-            write_json(path, {**found, "provenance": provenance(command=shlex.join(sys.argv))})
-            print(f"chosen lr {found['chosen_lr']} ({path})")
-            return 0
-        if (args.out / RESULT).exists() and not args.force:
-            found = json.loads((args.out / RESULT).read_text())
-            if (found.get("protocol") != "credit_assignment"
-                    or found.get("parameters") != json.loads(json.dumps(asdict(setup)))):
-                raise ValueError(f"{args.out} holds the result of another run; choose "
-                                 "another folder or --force")
-            print(f"finished result found in {args.out}; redrawing its figure")
-            _draw(found, args.out)
-            result = found
-        else:
-            result = run(setup, args.out)
-    except ValueError as err:
-        print(f"credit_assignment: error: {err}", file=sys.stderr)
-        return 2
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
-    return 0
+    return module_main(sys.modules[__name__], argv, extra={
+        "tune": ("run the learning-rate calibration (validation split)", _tune)})
 
 
 if __name__ == "__main__":

@@ -131,9 +131,9 @@ def simulate(copies: int, seed: int = 0) -> dict[str, np.ndarray]:
     net = Network(group, volleys, gen, pulse, syn, record, spikes)
     fast = [group, volleys, gen, pulse, syn.pre, syn.post]
     for start in sorted({T_STRONG + GAP * k for k in range(STRONG[0])} | {T_WEAK}):
-        _run_slow(net, fast, start * second)
-        _run_fast(net, fast, 1 * second)
-    _run_slow(net, fast, T_END * second)
+        run_slow(net, fast, start * second)
+        run_fast(net, fast, 1 * second)
+    run_slow(net, fast, T_END * second)
 
     def per_pathway(values):  # condition x copy x pathway x synapse x time
         return np.asarray(values).reshape(len(CONDITIONS), copies, 2, N_SYN, -1)
@@ -151,20 +151,20 @@ def simulate(copies: int, seed: int = 0) -> dict[str, np.ndarray]:
     }
 
 
-def _run_fast(net: Network, fast: list, duration) -> None:
-    """Simulate everything at DT_FAST, starting from rest: the neuron has been silent for
+def run_fast(net: Network, fast: list, duration, fast_dt=DT_FAST) -> None:
+    """Simulate everything at ``fast_dt``, starting from rest: the neuron has been silent for
     minutes, far longer than its slowest time constant (1 s), so it starts at its initial
     (resting) state."""
     group = fast[0]
     for var, value in group.neuron_model.initial.items():
         setattr(group, var, value)
-    defaultclock.dt = DT_FAST
+    defaultclock.dt = fast_dt
     for obj in fast:
         obj.active = True
     net.run(duration)
 
 
-def _run_slow(net: Network, fast: list, until) -> None:
+def run_slow(net: Network, fast: list, until) -> None:
     """Integrate only the rule's synapses, on the coarse clock, up to ``until``."""
     for obj in fast:
         obj.active = False
