@@ -1,5 +1,7 @@
-"""Consolidation against forgetting: two associations learned one after the other by the
-same spiking neurons, with and without tag-and-capture consolidation and apical context.
+"""Consolidation against forgetting: two associations learned in turn by the same neurons.
+
+Two associations are learned one after the other by the same spiking neurons, with and
+without tag-and-capture consolidation, and with and without apical context gating.
 
 Sources: Clopath, Ziegler, Vasilaki, Büsing & Gerstner 2008, PLoS Comput Biol 4:e1000248
 (the TagTriC rule, :mod:`dendritic_models.rules.tag_capture`, at the authors' ModelDB 118199
@@ -426,7 +428,7 @@ def figure(result: dict, path) -> None:
         ax.plot(np.full(len(r["per_seed"]), k), r["per_seed"], "k.", ms=4)
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(range(len(CONDITIONS)), [n.replace(", ", "\n") for n, _, _ in CONDITIONS],
-                  fontsize=7)
+                  fontsize=7, rotation=30, ha="right")
     ax.set_ylabel("retention of association 1 at test")
     ax.set_title("D: retention (w_A(test) - 100) / (w_A(learned) - 100)", fontsize=9)
     fig.suptitle("Two associations, one after the other, in the same TagTriC neurons "
