@@ -80,7 +80,6 @@ from brian2 import (
     nS,
     ohm,
     pA,
-    pF,
     second,
     siemens,
     uF,
@@ -91,22 +90,16 @@ from brian2 import seed as brian_seed
 
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.devices import on_device
-from dendritic_models.mechanisms import GABA_A, Mechanism, adex
+from dendritic_models.mechanisms import GABA_A, Mechanism
 from dendritic_models.results import finding, provenance
 from dendritic_models.rules.tag_capture import tag_capture
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.wiring import connect
 from protocols import api
 from protocols.cli import module_main
-from protocols.plasticity.tag_capture import (
-    PULSE,
-    RECORD_EVERY,
-    run_fast,
-    run_slow,
-)
-from protocols.plasticity.tag_capture import (
-    REFERENCE as TAGTRIC,
-)
+from protocols.plasticity.tag_capture import PULSE, RECORD_EVERY, UP_FRACTION, run_fast, run_slow
+from protocols.plasticity.tag_capture import REFERENCE as TAGTRIC
+from protocols.plasticity.tag_capture import soma as tagtric_soma
 
 SOURCE = ("Clopath, Ziegler, Vasilaki, Büsing & Gerstner 2008, PLoS Comput Biol 4:e1000248; "
           "Frey & Morris 1997, Nature 385:533; context gate: Letzkus et al. 2011, Nature "
@@ -117,7 +110,6 @@ CONDITIONS = (  # (name, consolidation, gated)
     ("no consolidation, gated", False, True),
     ("no consolidation, ungated", False, False),
 )
-UP_FRACTION = 0.3  # synapses initially in the upper late-phase well (source)
 US_PULSES, US_RATE = 100, 100.0  # one train of the source's strong tetanus
 TRIAL_GAP = 600.0  # s
 CS_MINUS_RATE = 20.0  # Hz
@@ -128,7 +120,7 @@ REFERENCE = {"active dendrites network, 10 tasks (%)": 94.6, "3-layer MLP, 10 ta
 
 @dataclass(frozen=True)
 class Setup:
-    """Times in s, currents in A, conductances in S (``UNITS``)."""
+    """The protocol's numbers in SI: times in s, currents in A, conductances in S."""
 
     n_seeds: int = 5
     seed: int = 1
@@ -147,9 +139,6 @@ class Setup:
     dt: float = 1e-4
 
 
-UNITS = {"t_assoc1": second, "t_assoc2": second, "window": second, "us_onset": second,
-         "cs_minus_onset": second, "g_sst": nS, "context_current": pA,
-         "test_after": second, "dt": second}
 FULL = Setup()
 QUICK = Setup(n_seeds=1, copies=1, dt=2e-4)
 
@@ -194,15 +183,11 @@ def context_gate(g_sst=40 * nS) -> Mechanism:
 
 def cell(rule, n: int, g_sst) -> object:
     """TagTriC's AdEx soma (C 281 pF, gL 30 nS, EL -70.6 mV) and a gated apical tuft."""
-    area = 281 * pF / (1 * uF / cm**2)
-    side = np.sqrt(area / np.pi)
-    soma = Compartment("soma", "soma", length=side, diameter=side, Cm=1 * uF / cm**2,
-                       gL=30 * nS / area, EL=-70.6 * mV, mechanisms=[adex(), rule.mechanism])
     tuft = Compartment("tuft", "apical_tuft", parent="soma", length=300 * um,
                        diameter=1.5 * um, Cm=1 * uF / cm**2, gL=40 * uS / cm**2,
                        EL=-70.6 * mV, Ra=150 * ohm * cm,
                        mechanisms=[rule.mechanism, context_gate(g_sst)])
-    return NeuronModel([soma, tuft], name="consolidation_cell").group(n)
+    return NeuronModel([tagtric_soma(rule), tuft], name="consolidation_cell").group(n)
 
 
 def trial_starts(setup: Setup, association: int) -> np.ndarray:

@@ -90,14 +90,18 @@ REFERENCE = {
 }
 
 
-def cell(rule, n: int):
+def soma(rule) -> Compartment:
     """The source's AdEx point neuron (C 281 pF, gL 30 nS, EL -70.6 mV) with the rule's
-    filters and tag count on the soma (a cylinder as long as wide with that membrane area)."""
+    filters and tag count (a cylinder as long as wide with that membrane area)."""
     area = 281 * pF / (1 * uF / cm**2)
     side = np.sqrt(area / np.pi)
-    soma = Compartment("soma", "soma", length=side, diameter=side, Cm=1 * uF / cm**2,
+    return Compartment("soma", "soma", length=side, diameter=side, Cm=1 * uF / cm**2,
                        gL=30 * nS / area, EL=-70.6 * mV, mechanisms=[adex(), rule.mechanism])
-    return NeuronModel([soma], name="tagtric_cell").group(n)
+
+
+def cell(rule, n: int):
+    """``n`` of the source's point neurons (:func:`soma`)."""
+    return NeuronModel([soma(rule)], name="tagtric_cell").group(n)
 
 
 def tetanus_times(first: float, trains: int, pulses: int) -> np.ndarray:
