@@ -31,8 +31,9 @@ from protocols import api
 
 FIGURES = Path(__file__).resolve().parent.parent / "figures"
 #: protocols with their own command line (:func:`module_main`), outside ``api.PROTOCOLS``:
-#: rate networks (numpy algebra, no Brian2 run) and multi-hour runs on two clocks
-OWN_COMMAND = ("credit_assignment", "consolidation")
+#: rate networks (numpy algebra, no Brian2 run), multi-hour runs on two clocks, and a
+#: network built once and re-run per seed with its own random stream
+OWN_COMMAND = ("credit_assignment", "consolidation", "burstprop_xor")
 
 
 def _first_line(obj) -> str:
