@@ -727,9 +727,12 @@ def simulate(setup: Setup, rule: str = "burstprop", seeds=None, directory=None,
     seeds = seeds_of(setup) if seeds is None else [int(s) for s in seeds]
     if not seeds or any(s < 0 for s in seeds):
         raise ValueError(f"seeds must be non-negative integers, got {seeds}")
+    import brian2 as b2
+
     held = (build_directory(f"burstprop_xor_{rule}") if directory is None
             else nullcontext(Path(directory)))
     per_seed, run_s = [], []
+    make_args = b2.prefs.devices.cpp_standalone.extra_make_args_unix
     try:
         with held as where:
             t0 = time.perf_counter()
@@ -746,11 +749,10 @@ def simulate(setup: Setup, rule: str = "burstprop", seeds=None, directory=None,
                     print(f"{rule} seed {seed} ({run_s[-1]:.0f} s): output Hz before "
                           f"{np.round(r[:4], 2).tolist()} after {np.round(r[-4:], 2).tolist()}",
                           flush=True)
-    finally:  # the runtime device again, for whatever runs next in this process
-        import brian2 as b2
-
+    finally:  # the runtime device and preferences again, for what runs next in this process
         b2.device.reinit()
         b2.set_device("runtime")
+        b2.prefs.devices.cpp_standalone.extra_make_args_unix = make_args
         os.environ.pop(SEED_ENV, None)
     sch = handles["schedule"]
     train = sch["phase"] == 1
