@@ -48,8 +48,9 @@ Arms (``CONDITIONS``, 2 x 2): ``consolidation`` (the rule at its source values) 
 (protein synthesis blocked: theta_p out of reach), ``gated`` (two groups of ``copies``
 cells: context 1 reaches group 1 only during association 1, context 2 group 2 only during
 association 2) or not (every cell receives the context in both associations).
-Time: as :mod:`protocols.plasticity.tag_capture`: each context window at dt 0.1 ms from
-rest, the rule's slow variables alone on a 10-s clock between windows, up to ``t_end``.
+Time: as :mod:`protocols.plasticity.tag_capture`: each context window at ``dt`` (0.1 ms;
+``QUICK`` 0.2 ms) from rest, the rule's slow variables alone on a 10-s clock between
+windows, up to ``test_after`` after association 2's first trial.
 Measurements: mean efficacy of pathway A in group 1 and of B in group 2 (% of the
 baseline 1 + g_z * 0.3), every minute; ``learned`` = 10 min after an association's last
 trial, ``test`` = ``test_after`` after association 2's first trial; retention of
