@@ -33,6 +33,7 @@ import json
 import shlex
 import sys
 import time
+from dataclasses import asdict, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -184,6 +185,26 @@ def draw(module: ModuleType, result: dict, out: Path) -> list[Path]:
         with atomic(path, path.suffix) as tmp:
             module.figure(result, tmp)
     return paths
+
+
+def module_result(module: ModuleType, setup: Any, found: list[dict], measured: Any,
+                  start: float, command: str | None = None, **extra: Any) -> dict:
+    """The result of a protocol with its own command line (``cli.module_main``): name,
+    description, source, quick or not, seed, parameters, ``extra``, findings, measured and
+    provenance (wall time since ``start``, a ``time.perf_counter()`` value)."""
+    return {
+        "protocol": module.__name__.rsplit(".", 1)[-1],
+        "description": module.__doc__.strip().split("\n")[0],
+        "source": module.SOURCE,
+        "quick": setup == replace(module.QUICK, seed=setup.seed),
+        "seed": setup.seed,
+        "parameters": asdict(setup),
+        **extra,
+        "findings": found,
+        "measured": measured,
+        "provenance": provenance(command=command or shlex.join(sys.argv),
+                                 wall_s=round(time.perf_counter() - start, 3)),
+    }
 
 
 def write_run(module: ModuleType, result: dict, data: dict[str, np.ndarray], out: Path) -> None:

@@ -155,17 +155,16 @@ from __future__ import annotations
 
 import math
 import os
-import shlex
 import sys
 import time
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from dendritic_models.devices import build_directory
-from dendritic_models.results import atomic, provenance, write_json
+from dendritic_models.results import atomic, write_json
 from protocols import api
 from protocols.cli import module_main
 
@@ -959,22 +958,10 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None)
                 np.savez_compressed(tmp, **data)
         found += evaluate(data, setup)
         runs[rule] = measured(data)
-    result = {
-        "protocol": "burstprop_xor",
-        "description": __doc__.strip().split("\n")[0],
-        "source": SOURCE,
-        "quick": setup == replace(QUICK, seed=setup.seed),
-        "seed": setup.seed,
-        "parameters": asdict(setup),
-        "units": UNITS,
-        "targets": TARGETS,
-        "reference": {"published_after_Hz": list(PUBLISHED_AFTER),
-                      "patterns": [list(p) for p in PATTERNS], "xor": list(XOR)},
-        "findings": found,
-        "measured": runs,
-        "provenance": provenance(command=command or shlex.join(sys.argv),
-                                 wall_s=round(time.perf_counter() - start, 1)),
-    }
+    result = api.module_result(
+        sys.modules[__name__], setup, found, runs, start, command, units=UNITS,
+        targets=TARGETS, reference={"published_after_Hz": list(PUBLISHED_AFTER),
+                                    "patterns": [list(p) for p in PATTERNS], "xor": list(XOR)})
     if out is not None:
         api.draw(sys.modules[__name__], result, Path(out))
         write_json(Path(out) / api.RESULT, result)

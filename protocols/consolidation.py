@@ -61,11 +61,10 @@ s.d. ddof 1).
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -92,13 +91,20 @@ from brian2 import seed as brian_seed
 from dendritic_models import Compartment, NeuronModel
 from dendritic_models.devices import on_device
 from dendritic_models.mechanisms import GABA_A, Mechanism
-from dendritic_models.results import finding, provenance
+from dendritic_models.results import finding
 from dendritic_models.rules.tag_capture import tag_capture
 from dendritic_models.stimuli import current_pulses
 from dendritic_models.wiring import connect
 from protocols import api
 from protocols.cli import module_main
-from protocols.plasticity.tag_capture import PULSE, RECORD_EVERY, UP_FRACTION, run_fast, run_slow
+from protocols.plasticity.tag_capture import (
+    PULSE,
+    RECORD_EVERY,
+    UP_FRACTION,
+    pathway_summary,
+    run_fast,
+    run_slow,
+)
 from protocols.plasticity.tag_capture import REFERENCE as TAGTRIC
 from protocols.plasticity.tag_capture import soma as tagtric_soma
 
@@ -244,18 +250,7 @@ def simulate_arms(setup: Setup, seed: int, consolidation: bool) -> dict[str, np.
             run_fast(net, fast, setup.window * second, setup.dt * second)  # from rest
     run_slow(net, fast, (setup.t_assoc2 + setup.test_after) * second)
 
-    def per_pathway(values):  # arm x group x copy x pathway x synapse x time
-        return np.asarray(values).reshape(2, 2, setup.copies, 2, setup.n_syn, -1)
-
-    baseline = 1 + rule.parameters["g_z"] * UP_FRACTION
-    return {
-        "t_s": np.asarray(record.t / second),
-        "w_percent": 100 * per_pathway(record.w).mean(axis=4) / baseline,
-        "H_tags": per_pathway(record.h).sum(axis=4),
-        "L_tags": per_pathway(record.l).sum(axis=4),
-        "z_up": (per_pathway(record.z) > rule.parameters["kappa"]).sum(axis=4),
-        "p": per_pathway(record.p)[:, :, :, 0, 0],
-    }
+    return pathway_summary(record, rule, (2, 2, setup.copies, 2), setup.n_syn)
 
 
 def _one(setup: Setup, seed: int, consolidation: bool) -> tuple[dict, float]:
@@ -432,21 +427,11 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
     start = time.perf_counter()
     data = simulate(setup, progress)
     found, measured = evaluate(data, setup)
-    result = {
-        "protocol": "consolidation",
-        "description": __doc__.strip().split("\n")[0],
-        "source": SOURCE,
-        "quick": setup == replace(QUICK, seed=setup.seed),
-        "seed": setup.seed,
-        "parameters": asdict(setup),
-        "conditions": [{"name": n, "consolidation": c, "gated": g} for n, c, g in CONDITIONS],
-        "findings": found,
-        "measured": measured,
-        "curves": curves(data),
-        "reference": {"TagTriC (ModelDB 118199, % of baseline)": TAGTRIC, **REFERENCE},
-        "provenance": provenance(command=command or shlex.join(sys.argv),
-                                 wall_s=round(time.perf_counter() - start, 3)),
-    }
+    result = api.module_result(
+        sys.modules[__name__], setup, found, measured, start, command,
+        conditions=[{"name": n, "consolidation": c, "gated": g} for n, c, g in CONDITIONS],
+        curves=curves(data),
+        reference={"TagTriC (ModelDB 118199, % of baseline)": TAGTRIC, **REFERENCE})
     if out is not None:
         api.write_run(sys.modules[__name__], result, data, Path(out))
     return result

@@ -83,7 +83,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -551,20 +551,8 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None,
     start = time.perf_counter()
     data = simulate(setup, progress)
     found, measured = evaluate(data, setup)
-    result = {
-        "protocol": "credit_assignment",
-        "description": __doc__.strip().split("\n")[0],
-        "source": SOURCE,
-        "quick": setup == replace(QUICK, seed=setup.seed),
-        "seed": setup.seed,
-        "parameters": asdict(setup),
-        "hidden_lr_ratio": HIDDEN_LR,
-        "findings": found,
-        "measured": measured,
-        "reference": REFERENCE,
-        "provenance": provenance(command=command or shlex.join(sys.argv),
-                                 wall_s=round(time.perf_counter() - start, 3)),
-    }
+    result = api.module_result(sys.modules[__name__], setup, found, measured, start, command,
+                               hidden_lr_ratio=HIDDEN_LR, reference=REFERENCE)
     if out is not None:
         api.write_run(sys.modules[__name__], result, data, Path(out))
     return result

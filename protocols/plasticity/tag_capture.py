@@ -139,19 +139,30 @@ def simulate(copies: int, seed: int = 0) -> dict[str, np.ndarray]:
         run_fast(net, fast, 1 * second)
     run_slow(net, fast, T_END * second)
 
-    def per_pathway(values):  # condition x copy x pathway x synapse x time
-        return np.asarray(values).reshape(len(CONDITIONS), copies, 2, N_SYN, -1)
+    return {
+        **pathway_summary(record, rule, (len(CONDITIONS), copies, 2), N_SYN),
+        "aps": np.bincount(np.asarray(spikes.i), minlength=n_cells),
+        "pulses": np.bincount(fibre // 2, minlength=n_cells),
+    }
+
+
+def pathway_summary(record: StateMonitor, rule, shape: tuple[int, ...], n_syn: int
+                    ) -> dict[str, np.ndarray]:
+    """Per pathway and time, from a StateMonitor of the rule's synapses (``w``, ``h``, ``l``,
+    ``z``, ``p``), ordered ``shape`` (its last axis the pathway) x ``n_syn`` synapses: mean
+    efficacy (% of the baseline 1 + g_z * UP_FRACTION), tags of each kind, synapses in the
+    upper well, and the proteins of each cell (``shape`` without the pathway)."""
+    def per_pathway(values):
+        return np.asarray(values).reshape(*shape, n_syn, -1)
 
     baseline = 1 + rule.parameters["g_z"] * UP_FRACTION
     return {
         "t_s": np.asarray(record.t / second),
-        "w_percent": 100 * per_pathway(record.w).mean(axis=3) / baseline,
-        "H_tags": per_pathway(record.h).sum(axis=3),
-        "L_tags": per_pathway(record.l).sum(axis=3),
-        "z_up": (per_pathway(record.z) > rule.parameters["kappa"]).sum(axis=3),
-        "p": per_pathway(record.p)[:, :, 0, 0],  # the same in every synapse of a cell
-        "aps": np.bincount(np.asarray(spikes.i), minlength=n_cells),
-        "pulses": np.bincount(fibre // 2, minlength=n_cells),
+        "w_percent": 100 * per_pathway(record.w).mean(axis=-2) / baseline,
+        "H_tags": per_pathway(record.h).sum(axis=-2),
+        "L_tags": per_pathway(record.l).sum(axis=-2),
+        "z_up": (per_pathway(record.z) > rule.parameters["kappa"]).sum(axis=-2),
+        "p": per_pathway(record.p)[..., 0, 0, :],  # the same in every synapse of a cell
     }
 
 
