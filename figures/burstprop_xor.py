@@ -5,6 +5,7 @@ control and the published re-run, and the output rate over training
 
     python figures/burstprop_xor.py --out results/figures/burstprop_xor  # reduced config, 5 seeds
     python figures/burstprop_xor.py --quick --out DIR  # mechanism smoke run, not the learning claim
+    python figures/burstprop_xor.py --authors-protocol --out DIR  # authors' protocol, N 100
 
 Runs the protocol and writes DIR/figure.png and .svg beside result.json and the raw arrays;
 a folder that already holds the same finished run is not re-run: its figure is redrawn from

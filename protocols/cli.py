@@ -233,7 +233,7 @@ def module_main(module, argv: list[str] | None = None,
     try:
         module.check(setup)
         for flag, (_, action) in (extra or {}).items():
-            if getattr(args, flag):
+            if getattr(args, flag.replace("-", "_")):
                 return action(args, setup)
         path = args.out / api.RESULT
         if path.exists() and not args.force:

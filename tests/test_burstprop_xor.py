@@ -87,3 +87,26 @@ def test_schedule_and_criterion():
     assert list(bx.xor_solved(np.array([[4.9, 9.4, 9.1, 3.4], [4.9, 7.0, 9.1, 3.4],
                                         [5.6, 9.4, 9.1, 3.4], [6.0, 7.9, 9.1, 3.4]]))) == [
         True, False, False, False]
+
+
+def test_authors_protocol_setting():
+    """AUTHORS_PROTOCOL: the authors' protocol (sim_xor.cpp / run_xor.sh: 8-s examples, alpha
+    2 s, 2000 examples, 10% learning windows, their learning rates and inputs) on FULL's
+    network (N 100 with the authors' in-degree of 100), dt 0.2 ms."""
+    a, paper = bx.AUTHORS_PROTOCOL, bx.PAPER
+    for name in ("durex", "alpha", "numex", "learn_frac", "eta_in_hid", "eta_hid_out",
+                 "input_one", "input_zero", "tau_pre", "tau_hom", "rate_max", "rate_min"):
+        assert getattr(a, name) == getattr(paper, name), name
+    assert (a.N, a.p_conn) == (bx.FULL.N, bx.FULL.p_conn)
+    assert a.N * a.p_conn == paper.N * paper.p_conn == 100
+    assert a.dt == 2e-4 and not a.control
+    bx.check(a)
+
+
+def test_authors_protocol_flag(monkeypatch, tmp_path):
+    """``--authors-protocol`` runs that setting (from the given seed) instead of FULL."""
+    ran = []
+    monkeypatch.setattr(bx, "run", lambda setup, out: ran.append((setup, out)) or {
+        "findings": []})
+    assert bx.main(["--authors-protocol", "--seed", "3", "--out", str(tmp_path)]) == 0
+    assert ran == [(replace(bx.AUTHORS_PROTOCOL, seed=3), tmp_path)]
