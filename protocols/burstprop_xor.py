@@ -203,7 +203,7 @@ import numpy as np
 from dendritic_models.devices import build_directory
 from dendritic_models.results import atomic, write_json
 from protocols import api
-from protocols.cli import module_main
+from protocols.cli import module_main, print_findings
 
 SOURCE = ("Payeur, Guerguiev, Zenke, Richards & Naud 2021, Nat Neurosci 24:1010, Fig. 4 "
           "(spiking XOR); the authors' Auryn code github.com/apayeur/spikingburstprop "
@@ -1025,9 +1025,7 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None)
 
 
 def _authors_protocol(args, setup: Setup) -> int:
-    result = run(replace(AUTHORS_PROTOCOL, seed=setup.seed), args.out)
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
+    print_findings(run(replace(AUTHORS_PROTOCOL, seed=setup.seed), args.out))
     return 0
 
 
@@ -1035,7 +1033,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m protocols.burstprop_xor [--quick | --authors-protocol] [--seed N] [--force]
     --out DIR``."""
     return module_main(sys.modules[__name__], argv, extra={
-        "authors-protocol": ("the AUTHORS_PROTOCOL setting (5 seeds, ~70 min on 2 cores): "
+        "authors-protocol": ("the AUTHORS_PROTOCOL setting (5 seeds, ~80 min on 2 cores): "
                              f"{AUTHORS_PROTOCOL}", _authors_protocol)})
 
 
