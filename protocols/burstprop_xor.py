@@ -201,9 +201,9 @@ from pathlib import Path
 import numpy as np
 
 from dendritic_models.devices import build_directory
-from dendritic_models.results import atomic, write_json
+from dendritic_models.results import atomic, finding, write_json
 from protocols import api
-from protocols.cli import module_main, print_findings
+from protocols.cli import module_main
 
 SOURCE = ("Payeur, Guerguiev, Zenke, Richards & Naud 2021, Nat Neurosci 24:1010, Fig. 4 "
           "(spiking XOR); the authors' Auryn code github.com/apayeur/spikingburstprop "
@@ -681,6 +681,7 @@ def run_seed(handles: dict, setup: Setup, seed: int) -> dict[str, np.ndarray]:
                   start + d * (1 - setup.readout_frac))
     hi = np.where(train, start + pred, start + d)
     edges = np.column_stack([lo, hi]).ravel()  # lo0 hi0 lo1 hi1 ...
+    window = np.column_stack([start + pred, start + d]).ravel()  # the learning windows
     for name in POPS:
         a, n = lay[name]
         sel_e, sel_b = (ev_i >= a) & (ev_i < a + n), (bu_i >= a) & (bu_i < a + n)
@@ -691,10 +692,8 @@ def run_seed(handles: dict, setup: Setup, seed: int) -> dict[str, np.ndarray]:
         out[f"{name}_events_total"] = np.array(int(sel_e.sum()))
         out[f"{name}_bursts_total"] = np.array(int(sel_b.sum()))
         # teacher window: event rate and burst probability during the learning window
-        lw = start + pred
-        e2 = np.column_stack([lw, start + d]).ravel()
-        ne2 = np.histogram(ev_t[sel_e], bins=e2)[0][::2]
-        nb2 = np.histogram(bu_t[sel_b], bins=e2)[0][::2]
+        ne2 = np.histogram(ev_t[sel_e], bins=window)[0][::2]
+        nb2 = np.histogram(bu_t[sel_b], bins=window)[0][::2]
         out[f"{name}_window_burst_prob"] = nb2 / np.maximum(ne2, 1)
         out[f"{name}_window_event_rate"] = ne2 / (n * (d - pred))
     # classification: each burst spike 5-15 ms after the last event of its neuron; events of
@@ -808,7 +807,6 @@ def simulate(setup: Setup, rule: str = "burstprop", seeds=None, directory=None,
         b2.device.reinit()
         b2.set_device("runtime")
         b2.prefs.devices.cpp_standalone.extra_make_args_unix = make_args
-        os.environ.pop(SEED_ENV, None)
     sch = handles["schedule"]
     train = sch["phase"] == 1
     data = {"rule": np.array(rule), "seeds": np.array(seeds), "build_s": np.array(build_s),
@@ -838,10 +836,6 @@ def xor_solved(rates: np.ndarray) -> np.ndarray:
             & (true.min(1) - false.max(1) >= TARGETS["gap"]))
 
 
-def _finding(name, value, target, reproduced) -> dict:
-    return {"name": name, "value": value, "target": target, "reproduced": bool(reproduced)}
-
-
 def _r(x, nd=2):
     return np.round(np.asarray(x, float), nd).tolist()
 
@@ -856,14 +850,14 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> list[dict]:
     found = []
     lag_lo, lag_hi = float(np.min(data["burst_lag_min"])), float(np.max(data["burst_lag_max"]))
     isi = float(np.min(data["event_isi_min"]))
-    found.append(_finding(
+    found.append(finding(
         f"[{rule}] events and bursts: each burst spike 5-15 ms after its event, events "
         ">= 20 ms apart", {"burst_lag_ms": [round(lag_lo * 1e3, 2), round(lag_hi * 1e3, 2)],
                            "min_event_isi_ms": round(isi * 1e3, 2)},
         "lag in [5, 15] ms (+- dt), event ISI >= 20 ms (- dt)",
         lag_lo >= 5e-3 - dt / 2 and lag_hi <= 15e-3 + 1.5 * dt and isi >= 20e-3 - dt / 2))
     rec, exp_b, exp_e = data["fb_received"], data["fb_expected_bursts"], data["fb_expected_events"]
-    found.append(_finding(
+    found.append(finding(
         f"[{rule}] feedback output->hidden transmits bursts only",
         {"received": _r(rec, 0), "partners_bursts": _r(exp_b, 0),
          "partners_events": _r(exp_e, 0)},
@@ -873,7 +867,7 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> list[dict]:
     tp = np.array(XOR)[data["train_pattern"]]
     win, pred = data["output_window_bp"], data["output_pred_bp"]
     bp_up, bp_down = float(win[:, tp == 1].mean()), float(win[:, tp == 0].mean())
-    found.append(_finding(
+    found.append(finding(
         f"[{rule}] teacher moves the output's burst probability (dendritic current)",
         {"target_1_window": round(bp_up, 3), "target_0_window": round(bp_down, 3),
          "prediction_periods": round(float(pred.mean()), 3)},
@@ -882,14 +876,14 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> list[dict]:
         bp_up > float(pred.mean()) and bp_down <= float(pred.mean()) + 0.05))
     if "sweep_burst_prob" in data:
         bp = data["sweep_burst_prob"].mean(0)
-        found.append(_finding(
+        found.append(finding(
             f"[{rule}] burst probability rises with dendritic current (probe sweep)",
             {"dendritic_pA": _r(np.array(SWEEP_LEVELS) * 1e12, 0), "burst_prob": _r(bp, 3),
              "event_rate_Hz": _r(data["sweep_event_rate"].mean(0), 2)},
             "strictly increasing; < 0.05 at -400 pA, > 0.8 at +1200 pA",
             bool(np.all(np.diff(bp) > 0) and bp[0] < 0.05 and bp[-1] > 0.8)))
         up, down = data["probe_up_dw"], data["probe_down_dw"]
-        found.append(_finding(
+        found.append(finding(
             f"[{rule}] rule sign: burst-rich postsynaptic window potentiates, event-only "
             "window depresses (probes)",
             {"dw_up": _r(up, 5), "dw_down": _r(down, 5),
@@ -907,22 +901,22 @@ def evaluate(data: dict[str, np.ndarray], setup: Setup) -> list[dict]:
     per_seed = {int(s): {"before": _r(b), "after": _r(a), "solved": bool(k)}
                 for s, b, a, k in zip(data["seeds"], before, after, solved, strict=True)}
     if rule == "burstprop":
-        found.append(_finding(
+        found.append(finding(
             "[burstprop] before learning: all four output rates < 6 Hz",
             {"seeds_ok": int(low_before.sum()), "of": n, "rates_Hz": _r(before)},
             "every seed", bool(low_before.all())))
-        found.append(_finding(
+        found.append(finding(
             "[burstprop] after learning: XOR (true >= 7.5 Hz, false <= 5.5 Hz, gap >= 2 Hz)",
             {"seeds_solved": int(solved.sum()), "of": n, "per_seed": per_seed},
             f">= {need} of {n} seeds", int(solved.sum()) >= need))
         mean = after.mean(0)
-        found.append(_finding(
+        found.append(finding(
             "[burstprop] mean output rate after learning per pattern (00, 10, 01, 11)",
             {"mean_Hz": _r(mean), "sd_Hz": _r(after.std(0, ddof=1) if n > 1 else 0 * mean)},
             f"published re-run {list(PUBLISHED_AFTER)} Hz: both true patterns above both "
             "false ones", bool(mean[[1, 2]].min() > mean[[0, 3]].max())))
     else:
-        found.append(_finding(
+        found.append(finding(
             f"[{rule}] control: pair STDP does not learn XOR",
             {"seeds_solved": int(solved.sum()), "of": n, "per_seed": per_seed,
              "mean_after_Hz": _r(after.mean(0))},
@@ -1025,7 +1019,7 @@ def run(setup: Setup, out: str | Path | None = None, command: str | None = None)
 
 
 def _authors_protocol(args, setup: Setup) -> int:
-    print_findings(run(replace(AUTHORS_PROTOCOL, seed=setup.seed), args.out))
+    api.print_findings(run(replace(AUTHORS_PROTOCOL, seed=setup.seed), args.out))
     return 0
 
 

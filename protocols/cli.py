@@ -250,14 +250,8 @@ def module_main(module, argv: list[str] | None = None,
     except ValueError as err:
         print(f"{name}: error: {err}", file=sys.stderr)
         return 2
-    print_findings(result)
+    api.print_findings(result)
     return 0
-
-
-def print_findings(result: dict) -> None:
-    """One line per finding of a result: OK / NO, name, value."""
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
 
 
 def protocol_main(name: str) -> None:

@@ -245,5 +245,6 @@ def run(quick: bool = True) -> dict:
 
 
 if __name__ == "__main__":
-    for f in run()["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
+    from protocols.api import print_findings
+
+    print_findings(run())

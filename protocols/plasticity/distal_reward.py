@@ -235,6 +235,6 @@ def run(quick: bool = True, target: str = "cpp_standalone",
 if __name__ == "__main__":
     import sys
 
-    result = run(quick="--full" not in sys.argv)
-    for f in result["findings"]:
-        print(f"{'OK ' if f['reproduced'] else 'NO '} {f['name']}: {f['value']}")
+    from protocols.api import print_findings
+
+    print_findings(run(quick="--full" not in sys.argv))
